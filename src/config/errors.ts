@@ -1,0 +1,108 @@
+import type { Path } from '../policy/conditions.js'
+import type { SchemaError } from './schema.js'
+
+export interface SchemaProblem {
+  path: Path
+  /** A key inside the node at `path` that the problem is about (unknown or misplaced keys). */
+  key?: string
+  message: string
+}
+
+const CONDITION_KINDS = ['all', 'any', 'not', 'provider', 'field', 'emailDomain']
+const RULE_ACTIONS = ['deny', 'allow', 'roles']
+const DOMAIN_MODES = ['in', 'notIn']
+
+const ANY_OF_MESSAGES: Record<string, string> = {
+  '#/definitions/defaultOutcome/anyOf': 'must be allow, deny or {deny: {code, message}}',
+  '#/definitions/domainList/anyOf': 'must be a list of domains or {file: path}',
+  '#/definitions/condition/properties/provider/anyOf': 'must be a provider name or a list of them'
+}
+
+function toPath (instancePath: string): Path {
+  if (instancePath === '') return []
+  return instancePath.slice(1).split('/').map(part => {
+    const key = part.replace(/~1/g, '/').replace(/~0/g, '~')
+    return /^\d+$/.test(key) ? Number(key) : key
+  })
+}
+
+function valueAt (data: unknown, path: Path): unknown {
+  let value = data
+  for (const key of path) value = (value as Record<string | number, unknown>)[key]
+  return value
+}
+
+function quoteAll (keys: string[]): string {
+  return keys.map(key => `"${key}"`).join(', ')
+}
+
+/** Says which of `choices` an object has too few or too many of. */
+function exactlyOne (value: unknown, choices: string[], what: string): string {
+  const present = choices.filter(key => Object.hasOwn(value as object, key))
+  return present.length === 0
+    ? `needs ${what}: one of ${quoteAll(choices)}`
+    : `has more than one ${what} (${quoteAll(present)}); use one per object`
+}
+
+function oneOfMessage (error: SchemaError, value: unknown): string {
+  if (error.schemaPath.startsWith('#/definitions/rule/')) return exactlyOne(value, RULE_ACTIONS, 'action')
+  if (error.schemaPath.startsWith('#/definitions/emailDomain/')) return exactlyOne(value, DOMAIN_MODES, 'list')
+  return exactlyOne(value, CONDITION_KINDS, 'condition')
+}
+
+function kindOf (value: unknown): string {
+  return CONDITION_KINDS.find(kind => Object.hasOwn(value as object, kind)) ?? 'this'
+}
+
+function describe (error: SchemaError, data: unknown): SchemaProblem {
+  const path = toPath(error.instancePath)
+  const value = valueAt(data, path)
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return { path, key: error.params.additionalProperty, message: `unknown key "${error.params.additionalProperty}"` }
+    case 'required':
+      return { path, message: `missing "${error.params.missingProperty}"` }
+    case 'propertyNames':
+      return {
+        path,
+        key: error.params.propertyName,
+        message: `"${error.params.propertyName}" cannot be used in a ${kindOf(value)} condition`
+      }
+    case 'oneOf':
+      return { path, message: oneOfMessage(error, value) }
+    case 'anyOf':
+      return { path, message: ANY_OF_MESSAGES[error.schemaPath] ?? (error.message as string) }
+    case 'minProperties':
+      return { path, message: 'a field condition needs at least one test (exists, equals, in, notIn, matches, notMatches, minLength, maxLength)' }
+    default:
+      return { path, message: error.message as string }
+  }
+}
+
+function isBranchOf (error: SchemaError, parent: SchemaError): boolean {
+  return error.schemaPath.startsWith(`${parent.schemaPath}/`) && error.instancePath.startsWith(parent.instancePath)
+}
+
+/**
+ * Turns Ajv's raw errors into one readable problem each. Errors inside a failed `oneOf`/`anyOf`
+ * branch are noise (every branch but the intended one fails), so for `anyOf` they are kept only
+ * when they point deeper than the anyOf itself, and for the key-presence `oneOf`s never.
+ */
+export function describeSchemaErrors (errors: SchemaError[], data: unknown): SchemaProblem[] {
+  const groups = errors.filter(error => error.keyword === 'oneOf' || error.keyword === 'anyOf')
+  const problems: SchemaProblem[] = []
+  const seen = new Set<string>()
+  for (const error of errors) {
+    if (error.keyword === 'if') continue
+    if (error.schemaPath.includes('/propertyNames/')) continue
+    const group = groups.find(parent => parent !== error && isBranchOf(error, parent))
+    if (group !== undefined && (group.keyword === 'oneOf' || error.instancePath === group.instancePath)) continue
+    if (error.keyword === 'anyOf' && errors.some(inner => isBranchOf(inner, error) && inner.instancePath !== error.instancePath)) continue
+    const problem = describe(error, data)
+    const id = `${problem.path.join('/')}|${problem.key ?? ''}|${problem.message}`
+    if (seen.has(id)) continue
+    seen.add(id)
+    problems.push(problem)
+  }
+  return problems
+}

@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs'
+import { Ajv, type ErrorObject } from 'ajv'
+import type { AuthHooksConfig } from './types.js'
+
+/** conf/auth.schema.json: two folders up from both src/config and dist/config. */
+export const schemaUrl = new URL('../../conf/auth.schema.json', import.meta.url)
+export const configSchema = JSON.parse(readFileSync(schemaUrl, 'utf8'))
+
+// strictRequired is off: the oneOf branches name keys declared beside them, not inside them
+const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true })
+export const validateConfig = ajv.compile<AuthHooksConfig>(configSchema)
+
+export type SchemaError = ErrorObject
+
+/** The schema's own `default` for a limit, so defaults live in one place. */
+export function schemaDefault (definition: string, property: string): unknown {
+  return configSchema.definitions[definition].properties[property].default
+}

@@ -1,0 +1,81 @@
+import type { FastifyError, FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+
+/** Every `code` auth-hooks itself puts in a 4xx/5xx body. Rule denials carry the operator's codes. */
+export const ErrorCode = {
+  invalidJson: 'invalid-json',
+  unsupportedMediaType: 'unsupported-media-type',
+  bodyTooLarge: 'body-too-large',
+  invalidRequest: 'invalid-request',
+  fieldTooLong: 'field-too-long',
+  unknownHook: 'unknown-hook',
+  denied: 'denied',
+  notFound: 'not-found',
+  badRequest: 'bad-request',
+  internal: 'internal-error'
+} as const
+
+export type ErrorCodeValue = typeof ErrorCode[keyof typeof ErrorCode]
+
+export interface ErrorBody {
+  code: string
+  message: string
+  detail?: unknown
+}
+
+/** Response schema shared by every 4xx/5xx answer: `{code, message, detail?}`. */
+export const errorBodySchema = {
+  type: 'object',
+  required: ['code', 'message'],
+  properties: {
+    code: { type: 'string' },
+    message: { type: 'string' },
+    detail: {}
+  }
+} as const
+
+const fastifyCodes: Record<string, { status: number, code: ErrorCodeValue, message: string }> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: ErrorCode.unsupportedMediaType, message: 'Content-Type must be application/json' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: ErrorCode.bodyTooLarge, message: 'Request body is too large' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: ErrorCode.badRequest, message: 'Content-Length does not match the body' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: ErrorCode.invalidJson, message: 'Request body is empty' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: ErrorCode.invalidJson, message: 'Request body is not valid JSON' }
+}
+
+/** Turns any error thrown while handling a request into a stable `{code, message, detail?}` answer. */
+export function toErrorReply (error: FastifyError): { status: number, body: ErrorBody } {
+  const known = fastifyCodes[error.code]
+  if (known !== undefined) return { status: known.status, body: { code: known.code, message: known.message } }
+  if (error.validation !== undefined) {
+    const detail = error.validation.map(issue => ({
+      path: issue.instancePath === '' ? '/' : issue.instancePath,
+      message: issue.message ?? 'is invalid'
+    }))
+    return { status: 400, body: { code: ErrorCode.invalidRequest, message: 'Request body must be {"provider": string, "data": object}', detail } }
+  }
+  // JSON.parse errors (including secure-json-parse's prototype poisoning refusal) carry a 400 status
+  if (error instanceof SyntaxError || error.statusCode === 400) {
+    return { status: 400, body: { code: ErrorCode.invalidJson, message: 'Request body is not valid JSON' } }
+  }
+  const status = error.statusCode ?? 500
+  if (status >= 400 && status < 500) return { status, body: { code: ErrorCode.badRequest, message: error.message } }
+  return { status: 500, body: { code: ErrorCode.internal, message: 'Internal error' } }
+}
+
+async function errorsPlugin (app: FastifyInstance): Promise<void> {
+  app.setErrorHandler(function (error: FastifyError, request, reply) {
+    const { status, body } = toErrorReply(error)
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed')
+      return reply.code(status).send({ ...body, detail: { requestId: request.id } })
+    }
+    request.log.info({ code: body.code, status }, 'request refused')
+    return reply.code(status).send(body)
+  })
+
+  app.setNotFoundHandler(function (request, reply) {
+    return reply.code(404).send({ code: ErrorCode.notFound, message: `No route for ${request.method} ${request.url.split('?')[0]}` })
+  })
+}
+
+export default fp(errorsPlugin, { name: 'auth-hooks-errors' })

@@ -1,0 +1,97 @@
+import type { AuthHooksConfig, DefaultOutcome, Deny, Hook, Rule } from '../config/types.js'
+import { ErrorCode } from '../errors.js'
+import { compileCondition, FieldTooLong, type ConditionContext, type Path, type Test } from './conditions.js'
+import type { CompiledHook, Decision, HookName, HookRequest, Limits, Policy } from './types.js'
+
+export const DEFAULT_PATHS: Record<HookName, string> = { preSignup: '/signup-hook', preLogin: '/login-hook' }
+
+type CompiledRule =
+  | { name: string, test: Test, action: 'deny', decision: Decision }
+  | { name: string, test: Test, action: 'allow' }
+  | { name: string, test: Test, action: 'roles', roles: readonly string[] }
+
+function denyDecision (deny: Deny, rule: string | null): Decision {
+  const body = deny.detail === undefined
+    ? { code: deny.code, message: deny.message }
+    : { code: deny.code, message: deny.message, detail: deny.detail }
+  return Object.freeze({ outcome: 'deny', status: deny.status ?? 403, body: Object.freeze(body), rule })
+}
+
+const defaultDeny: Deny = { code: ErrorCode.denied, message: 'Request denied by policy' }
+
+function defaultDecision (outcome: DefaultOutcome | undefined): Decision | null {
+  if (outcome === undefined || outcome === 'allow') return null
+  return denyDecision(outcome === 'deny' ? defaultDeny : outcome.deny, null)
+}
+
+function compileRule (rule: Rule, hook: HookName, path: Path, context: ConditionContext): CompiledRule {
+  const test = compileCondition(rule.when, [...path, 'when'], context)
+  if (rule.deny !== undefined) return { name: rule.name, test, action: 'deny', decision: denyDecision(rule.deny, rule.name) }
+  if (rule.roles !== undefined) {
+    if (hook === 'preLogin') context.problem([...path, 'roles'], 'roles can only be assigned on preSignup (the auth system ignores them on login)')
+    return { name: rule.name, test, action: 'roles', roles: rule.roles }
+  }
+  return { name: rule.name, test, action: 'allow' }
+}
+
+function fieldTooLong (error: FieldTooLong): Decision {
+  return {
+    outcome: 'deny',
+    status: 400,
+    body: { code: ErrorCode.fieldTooLong, message: `A field is longer than ${error.limit} characters`, detail: { field: error.field } },
+    rule: null
+  }
+}
+
+function allow (roles: string[], rule: string | null): Decision {
+  return { outcome: 'allow', status: 200, body: { roles }, rule }
+}
+
+function addRoles (roles: string[], add: readonly string[]): void {
+  for (const role of add) if (!roles.includes(role)) roles.push(role)
+}
+
+function decider (rules: CompiledRule[], fallback: Decision | null): (request: HookRequest) => Decision {
+  return function decide (request) {
+    const roles: string[] = []
+    try {
+      for (const rule of rules) {
+        if (!rule.test(request)) continue
+        if (rule.action === 'deny') return rule.decision
+        if (rule.action === 'allow') return allow(roles, rule.name)
+        addRoles(roles, rule.roles)
+      }
+    } catch (error) {
+      if (error instanceof FieldTooLong) return fieldTooLong(error)
+      throw error
+    }
+    return fallback ?? allow(roles, null)
+  }
+}
+
+function compileHook (name: HookName, hook: Hook, context: ConditionContext): CompiledHook {
+  const seen = new Set<string>()
+  const rules = hook.rules.map((rule, index) => {
+    const path: Path = ['hooks', name, 'rules', index]
+    if (seen.has(rule.name)) context.problem([...path, 'name'], `duplicate rule name "${rule.name}"`)
+    seen.add(rule.name)
+    return compileRule(rule, name, path, context)
+  })
+  return { name, path: hook.path ?? DEFAULT_PATHS[name], decide: decider(rules, defaultDecision(hook.default)) }
+}
+
+/** Compiles a validated config into a policy. Every problem is reported through the context. */
+export function compilePolicy (config: AuthHooksConfig, limits: Limits, version: string, context: ConditionContext): Policy {
+  const hooks = new Map<HookName, CompiledHook>()
+  const paths = new Map<string, HookName>()
+  for (const name of ['preSignup', 'preLogin'] as const) {
+    const hook = config.hooks[name]
+    if (hook === undefined) continue
+    const compiled = compileHook(name, hook, context)
+    const clash = paths.get(compiled.path)
+    if (clash !== undefined) context.problem(['hooks', name, 'path'], `path ${compiled.path} is already used by ${clash}`)
+    paths.set(compiled.path, name)
+    hooks.set(name, compiled)
+  }
+  return { version, limits, hooks }
+}

@@ -1,0 +1,36 @@
+import closeWithGrace from 'close-with-grace'
+import { buildApp } from './app.js'
+import { formatProblem, loadPolicy } from './config/load.js'
+
+export interface ServeOptions {
+  configFile: string
+  port: number
+  host: string
+}
+
+export function serveOptionsFromEnv (env: NodeJS.ProcessEnv = process.env): ServeOptions {
+  return {
+    configFile: env.AUTH_HOOKS_CONFIG ?? 'conf/auth.yaml',
+    port: Number(env.PORT ?? 3000),
+    host: env.HOST ?? '0.0.0.0'
+  }
+}
+
+/** Loads the config, starts listening, and closes gracefully on SIGTERM/SIGINT. Exit code 1 on a bad config. */
+export async function serve (options: ServeOptions): Promise<void> {
+  const loaded = await loadPolicy(options.configFile)
+  if (!loaded.ok) {
+    for (const problem of loaded.problems) process.stderr.write(`${formatProblem(problem)}\n`)
+    process.stderr.write(`auth-hooks: ${options.configFile} is invalid; not starting\n`)
+    process.exitCode = 1
+    return
+  }
+  const app = await buildApp({ policy: loaded.policy })
+  closeWithGrace({ delay: 10_000, logger: app.log }, async function ({ signal, err }) {
+    if (err !== undefined) app.log.error({ err }, 'closing after an unexpected error')
+    else app.log.info({ signal }, 'shutting down: finishing in-flight requests')
+    await app.close()
+  })
+  await app.listen({ port: options.port, host: options.host })
+  app.log.info({ config: options.configFile, policy: loaded.policy.version, hooks: [...loaded.policy.hooks.values()].map(hook => `${hook.name} ${hook.path}`) }, 'policy loaded')
+}

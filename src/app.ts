@@ -4,10 +4,13 @@ import healthRoutes from './health.js'
 import hookRoutes from './hooks/routes.js'
 import { loggerOptions } from './logger.js'
 import policyStore from './policy/store.js'
+import type { AuthHooksConfig } from './config/types.js'
 import type { Policy } from './policy/types.js'
 
 export interface AppOptions {
   policy: Policy
+  /** The validated config the policy was compiled from (sections other than hooks live here). */
+  config: AuthHooksConfig
   /** pino options, a logger instance's options, or false for none (tests). */
   logger?: FastifyServerOptions['logger']
   loggerInstance?: FastifyServerOptions['loggerInstance']

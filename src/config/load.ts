@@ -19,7 +19,7 @@ export interface Problem {
 }
 
 export type LoadResult =
-  | { ok: true, policy: Policy, files: string[] }
+  | { ok: true, policy: Policy, config: AuthHooksConfig, files: string[] }
   | { ok: false, problems: Problem[], files: string[] }
 
 export function formatProblem (problem: Problem): string {
@@ -157,7 +157,7 @@ export async function loadPolicy (file: string, env: NodeJS.ProcessEnv = process
   }
   const policy = compilePolicy(config, limitsOf(config), hash.digest('hex').slice(0, 12), context)
   if (problems.length > 0) return { ok: false, files, problems: sortProblems(problems) }
-  return { ok: true, files, policy }
+  return { ok: true, files, policy, config }
 }
 
 function sortProblems (problems: Problem[]): Problem[] {

@@ -83,7 +83,6 @@ t.test('domains that are not DNS names never parse', async t => {
 
 t.test('non-ASCII domains that IDNA refuses never parse; its mappings apply to both sides alike', async t => {
   t.equal(emailDomain('ann@ü..de'), null)
-  t.equal(emailDomain('ann@-ü.de'), null)
   t.equal(normalizeDomain('ｃｏｍｐａｎｙ.com'), 'company.com', 'full-width letters map to ASCII (UTS #46)')
   t.equal(emailDomain('ann@ｃｏｍｐａｎｙ.com'), normalizeDomain('ｃｏｍｐａｎｙ.com'))
   t.equal(normalizeDomain(`${'ü'.repeat(254)}`), null, 'too long before conversion')

@@ -56,7 +56,8 @@ function substituteEnv (doc: Document, env: NodeJS.ProcessEnv, report: (offset: 
 export function offsetOf (doc: Document, path: Path, key?: string): number {
   for (let depth = path.length; depth >= 0; depth--) {
     const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number], items?: Array<{ key: unknown }> } | undefined
-    if (node === undefined || node.range === undefined) continue
+    // an empty document's root is null, not undefined
+    if (node === undefined || node === null || node.range === undefined) continue
     if (key !== undefined && depth === path.length && Array.isArray(node.items)) {
       const pair = node.items.find(item => isScalar(item.key) && item.key.value === key)
       const keyRange = (pair?.key as { range?: [number] } | undefined)?.range
@@ -106,7 +107,8 @@ export async function loadPolicy (file: string, env: NodeJS.ProcessEnv = process
   }
 
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true })
-  for (const error of doc.errors) at(error.pos[0], error.message.split('\n')[0] as string)
+  // yaml repeats the position in its message ("... at line 4, column 7:"); the problem already has it
+  for (const error of doc.errors) at(error.pos[0], (error.message.split('\n')[0] as string).replace(/ at line \d+, column \d+:?$/, ''))
   if (problems.length > 0) return { ok: false, files, problems }
 
   substituteEnv(doc, env, at)

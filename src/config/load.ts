@@ -7,7 +7,7 @@ import type { ConditionContext, Path } from '../policy/conditions.js'
 import { domainsFromList, domainsFromText, type DomainSet } from '../policy/domains.js'
 import type { Limits, Policy } from '../policy/types.js'
 import { describeSchemaErrors } from './errors.js'
-import { schemaDefault, validateConfig } from './schema.js'
+import { schemaDefault, validateConfig, type SchemaError } from './schema.js'
 import type { AuthHooksConfig } from './types.js'
 
 /** One thing wrong with a config, at a place an editor can jump to. */
@@ -43,7 +43,7 @@ function substituteEnv (doc: Document, env: NodeJS.ProcessEnv, report: (offset: 
       node.value = node.value.replace(ENV_REFERENCE, (_match, name: string) => {
         const value = env[name]
         if (value === undefined) {
-          report(node.range?.[0] ?? 0, `environment variable ${name} is not set`)
+          report((node.range as [number, number, number])[0], `environment variable ${name} is not set`) // parsed scalars always have a range
           return ''
         }
         return value
@@ -120,7 +120,7 @@ export async function loadPolicy (file: string, env: NodeJS.ProcessEnv = process
     return { ok: false, files, problems }
   }
   if (!validateConfig(config)) {
-    for (const { path, key, message } of describeSchemaErrors(validateConfig.errors ?? [], config)) {
+    for (const { path, key, message } of describeSchemaErrors(validateConfig.errors as SchemaError[], config)) {
       at(offsetOf(doc, path, key), `${describePath(config, path)}: ${message}`)
     }
     return { ok: false, files, problems: sortProblems(problems) }

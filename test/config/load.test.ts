@@ -1,3 +1,4 @@
+/* eslint-disable no-template-curly-in-string -- ${ENV} references are YAML text here, not templates */
 import { join } from 'node:path'
 import t from 'tap'
 import { ConfigError, describePath, formatProblem, loadPolicy } from '../../src/config/load.js'
@@ -139,7 +140,6 @@ t.test('duplicate rule names and clashing paths', async t => {
   t.same(await problemsOf('hooks:\n  preSignup:\n    path: /hook\n    rules: []\n  preLogin:\n    path: /hook\n    rules: []\n'), ['6:11 hooks.preLogin.path: path /hook is already used by preSignup'])
   t.same(await problemsOf('hooks:\n  preSignup:\n    path: /login-hook\n    rules: []\n  preLogin:\n    rules: []\n'), ['6:5 hooks.preLogin.path: path /login-hook is already used by preSignup'], 'a default path clashes too')
 })
-
 
 t.test('refused and invalid regexes name the rule and point at the pattern', async t => {
   const refused = await problemsOf("hooks:\n  preSignup:\n    rules:\n      - name: username-re\n        when:\n          field: data.u\n          matches: '^(a+)+$'\n        allow: true\n")

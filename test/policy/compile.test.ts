@@ -94,3 +94,15 @@ t.test('the policy version is a content hash of the config and its list files', 
   t.equal(a.policy.version, same.policy.version)
   t.not(a.policy.version, other.policy.version)
 })
+
+t.test('an unexpected error in a condition is not swallowed into an allow', async t => {
+  const { compilePolicy } = await t.mockImport<typeof import('../../src/policy/compile.js')>('../../src/policy/compile.js', {
+    '../../src/policy/conditions.js': {
+      ...await import('../../src/policy/conditions.js'),
+      compileCondition: () => () => { throw new RangeError('boom') }
+    }
+  })
+  const context = { fieldLength: 1024, problem: () => {}, domainList: () => null }
+  const policy = compilePolicy({ hooks: { preSignup: { default: 'allow', rules: [{ name: 'r', allow: true }] } } }, { bodyBytes: 1024, fieldLength: 1024 }, 'v', context)
+  t.throws(() => policy.hooks.get('preSignup')!.decide({ provider: 'email', data: {} }), new RangeError('boom'))
+})

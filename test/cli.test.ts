@@ -53,7 +53,7 @@ async function call (port: number, method: string, path: string, body?: unknown,
     if (hold === undefined) { req.end(payload); return }
     req.write(payload.subarray(0, 10))
     req.flushHeaders()
-    void hold.then(() => req.end(payload.subarray(10)))
+    hold.then(() => req.end(payload.subarray(10)), reject)
   })
 }
 

@@ -1,64 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { once } from 'node:events'
-import { request } from 'node:http'
 import t from 'tap'
-import { repoRoot, writeConfig } from './helpers.js'
+import { call, listeningPort, repoRoot, spawnLogged, writeConfig, type Run } from './helpers.js'
+
+/** Runs the CLI from source exactly as `node src/cli.ts` would, through the test's own TypeScript loader. */
+function cli (args: string[], env: NodeJS.ProcessEnv = {}): Run {
+  return spawnLogged(process.execPath, [...process.execArgv, `${repoRoot}src/cli.ts`, ...args], { cwd: repoRoot, env })
+}
 
 // Each run starts a Node.js process that compiles the TypeScript sources: slow on a busy machine.
 t.setTimeout(300_000)
-
-interface Run { child: ChildProcess, stdout: string[], stderr: () => string, exit: Promise<number | null> }
-
-/** Runs the CLI from source exactly as `node src/cli.ts` would, through the test's own TypeScript loader. */
-function cli (args: string[], env: NodeJS.ProcessEnv = {}, cwd = repoRoot): Run {
-  const child = spawn(process.execPath, [...process.execArgv, `${repoRoot}src/cli.ts`, ...args], {
-    cwd,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  const stdout: string[] = []
-  let stderr = ''
-  let buffered = ''
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString('utf8')
-    const lines = buffered.split('\n')
-    buffered = lines.pop() as string
-    stdout.push(...lines)
-    child.emit('lines')
-  })
-  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8') })
-  const exit = once(child, 'exit').then(([code]) => code as number | null)
-  return { child, stdout, stderr: () => stderr, exit }
-}
-
-/** The port from Fastify's "Server listening at http://127.0.0.1:PORT" line. */
-async function listeningPort (run: Run): Promise<number> {
-  for (;;) {
-    for (const line of run.stdout) {
-      const match = /"msg":"Server listening at http:\/\/127\.0\.0\.1:(\d+)"/.exec(line)
-      if (match !== null) return Number(match[1])
-    }
-    await Promise.race([once(run.child, 'lines'), run.exit.then(code => { throw new Error(`exited ${code}: ${run.stderr()}`) })])
-  }
-}
-
-/** A real HTTP call; `hold` sends the headers and half the body, then the rest when it resolves. */
-async function call (port: number, method: string, path: string, body?: unknown, hold?: Promise<void>): Promise<{ status: number, body: any }> {
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body))
-  return await new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': payload.length } }, res => {
-      let text = ''
-      res.on('data', chunk => { text += chunk })
-      res.on('end', () => resolve({ status: res.statusCode as number, body: text === '' ? undefined : JSON.parse(text) }))
-    })
-    req.on('error', reject)
-    if (payload === undefined) { req.end(); return }
-    if (hold === undefined) { req.end(payload); return }
-    req.write(payload.subarray(0, 10))
-    req.flushHeaders()
-    hold.then(() => req.end(payload.subarray(10)), reject)
-  })
-}
 
 t.test('serve: real HTTP on an ephemeral port, then SIGTERM finishes the request in flight and exits 0', async t => {
   const run = cli(['serve'])

@@ -1,4 +1,7 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises'
+import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { Writable } from 'node:stream'
@@ -66,4 +69,57 @@ export async function shippedApp (logs?: LogCapture): Promise<FastifyInstance> {
   if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'))
   const { policy, config } = loaded
   return await buildApp(logs === undefined ? { policy, config, logger: false } : { policy, config, loggerInstance: logs.logger })
+}
+
+export interface Run { child: ChildProcess, stdout: string[], stderr: () => string, exit: Promise<number | null> }
+
+/** Spawns a command with HOST=127.0.0.1 PORT=0, collecting its stdout lines and stderr. */
+export function spawnLogged (command: string, args: string[], options: { cwd: string, env?: NodeJS.ProcessEnv }): Run {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  const stdout: string[] = []
+  let stderr = ''
+  let buffered = ''
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString('utf8')
+    const lines = buffered.split('\n')
+    buffered = lines.pop() as string
+    stdout.push(...lines)
+    child.emit('lines')
+  })
+  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8') })
+  const exit = once(child, 'exit').then(([code]) => code as number | null)
+  return { child, stdout, stderr: () => stderr, exit }
+}
+
+/** The port from Fastify's "Server listening at http://127.0.0.1:PORT" line. */
+export async function listeningPort (run: Run): Promise<number> {
+  for (;;) {
+    for (const line of run.stdout) {
+      const match = /"msg":"Server listening at http:\/\/127\.0\.0\.1:(\d+)"/.exec(line)
+      if (match !== null) return Number(match[1])
+    }
+    await Promise.race([once(run.child, 'lines'), run.exit.then(code => { throw new Error(`exited ${code}: ${run.stderr()}`) })])
+  }
+}
+
+/** A real HTTP call; `hold` sends the headers and half the body, then the rest when it resolves. */
+export async function call (port: number, method: string, path: string, body?: unknown, hold?: Promise<void>): Promise<{ status: number, body: any }> {
+  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body))
+  return await new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method, path, headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': payload.length } }, res => {
+      let text = ''
+      res.on('data', chunk => { text += chunk })
+      res.on('end', () => resolve({ status: res.statusCode as number, body: text === '' ? undefined : JSON.parse(text) }))
+    })
+    req.on('error', reject)
+    if (payload === undefined) { req.end(); return }
+    if (hold === undefined) { req.end(payload); return }
+    req.write(payload.subarray(0, 10))
+    req.flushHeaders()
+    hold.then(() => req.end(payload.subarray(10)), reject)
+  })
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
+import { parse } from 'yaml'
 import { call, listeningPort, repoRoot, spawnLogged } from './helpers.js'
 
 // What the Docker image does, without a Docker engine: pack, install with production
@@ -52,7 +53,36 @@ t.test('npm pack → npm install --omit=dev → auth-hooks serve on its shipped 
   t.same(await call(port, 'POST', '/login-hook', { provider: 'email', data: { email: 'ann@blocked.example' } }), {
     status: 403, body: { code: 'account-blocked', message: 'Logins from this domain are blocked' }
   }, 'list files ship and load')
+
+  // The image's HEALTHCHECK, run as Docker would (it reads PORT, so it works on this ephemeral port).
+  const [command, ...args] = (await dockerHealthchecks()).Dockerfile
+  const probe = async (): Promise<number> => await run(command === 'node' ? process.execPath : command!, args, { env: { ...cleanEnv, PORT: String(port) } }).then(() => 0, (error: { code: number }) => error.code)
+  t.equal(await probe(), 0, 'the Dockerfile healthcheck passes')
+
   server.child.kill('SIGTERM')
   t.equal(await server.exit, 0)
   t.equal(server.stderr(), '')
+  t.equal(await probe(), 1, 'the Dockerfile healthcheck fails once the service is down')
+})
+
+/** The HEALTHCHECK commands of the Dockerfile and docker-compose.yml, as exec arrays. */
+async function dockerHealthchecks (): Promise<Record<'Dockerfile' | 'compose', string[]>> {
+  const dockerfile = await readFile(join(repoRoot, 'Dockerfile'), 'utf8')
+  const exec = /^HEALTHCHECK [^\n]*\\\n\s*CMD (\[.*\])$/m.exec(dockerfile)
+  const compose = parse(await readFile(join(repoRoot, 'docker-compose.yml'), 'utf8'))
+  return { Dockerfile: JSON.parse(exec![1]!), compose: compose.services['auth-hooks'].healthcheck.test.slice(1) }
+}
+
+t.test('the image: production dependencies only, non-root, conf at /app/conf, node dist/cli.js serve', async t => {
+  const dockerfile = await readFile(join(repoRoot, 'Dockerfile'), 'utf8')
+  const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '))
+  t.match(runtime, /^RUN npm ci --omit=dev /m)
+  t.match(runtime, /^USER node$/m)
+  t.match(runtime, /AUTH_HOOKS_CONFIG=\/app\/conf\/auth\.yaml/)
+  t.match(runtime, /^CMD \["node", "dist\/cli\.js", "serve"\]$/m)
+  t.match((await dockerHealthchecks()).Dockerfile.join(' '), /\/healthz/)
+  const compose = parse(await readFile(join(repoRoot, 'docker-compose.yml'), 'utf8')).services['auth-hooks']
+  t.same(compose.volumes, ['./conf:/app/conf:ro'])
+  t.same(compose.ports, ['3000:3000'])
+  t.match(compose.healthcheck.test.join(' '), /^CMD node .*http:\/\/127\.0\.0\.1:3000\/healthz/)
 })

@@ -1,6 +1,9 @@
 import t from 'tap'
 import { emailDomain, normalizeDomain } from '../../src/policy/email.js'
 
+/** A test name safe for TAP: line separators such as U+0085 would end the line. */
+const escape = (text: string): string => JSON.stringify(text).replace(/[^\x20-\x7e]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+
 t.test('the domain is everything after the single unquoted @, lower-cased', async t => {
   t.equal(emailDomain('ann@company.com'), 'company.com')
   t.equal(emailDomain('ann@COMPANY.COM'), 'company.com')
@@ -56,7 +59,7 @@ t.test('whitespace and control characters anywhere never parse', async t => {
     'ann@company.com\r\nBcc: x@evil.com', 'ann@\u0000company.com', 'ann@company.com\t', 'ann@company.com\u0085',
     'ann@company.com\u2028', 'ann@company.com\u00a0', '"a b"@company.com', 'ann@company\u007f.com'
   ]) {
-    t.equal(emailDomain(address), null, JSON.stringify(address))
+    t.equal(emailDomain(address), null, escape(address))
   }
 })
 

@@ -23,11 +23,13 @@ t.test('serve: real HTTP on an ephemeral port, then SIGTERM finishes the request
 
   let release = (): void => {}
   const held = new Promise<void>(resolve => { release = resolve })
-  const inFlight = call(port, 'POST', '/signup-hook', { provider: 'email', data: { email: 'ann@company.com', password: 'hunter2' } }, held)
-  await new Promise(resolve => setTimeout(resolve, 200))
+  let connected = (): void => {}
+  const sent = new Promise<void>(resolve => { connected = resolve })
+  const inFlight = call(port, 'POST', '/signup-hook', { provider: 'email', data: { email: 'ann@company.com', password: 'hunter2' } }, held, connected)
+  await sent
+  await new Promise(resolve => setTimeout(resolve, 300)) // let the server read the headers
   run.child.kill('SIGTERM')
-  await new Promise(resolve => setTimeout(resolve, 300))
-  await t.rejects(call(port, 'GET', '/healthz'), { code: 'ECONNREFUSED' }, 'no new connections once shutting down')
+  await t.resolves(refusedWithin(port, 10_000), 'no new connections once shutting down')
   release()
   t.same(await inFlight, { status: 200, body: { roles: [] } }, 'the request in flight completes')
   t.equal(await run.exit, 0)
@@ -62,3 +64,14 @@ t.test('check: exit 0 and a summary for a valid config, 1 and the problems other
   t.equal(await bad.exit, 1)
   t.match(bad.stderr(), new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:5:41 preSignup rule "x" when\\.matches: pattern .* can backtrack catastrophically .*\\n1 problem\\(s\\) in `))
 })
+
+/** Resolves once connections to `port` are refused; rejects if that takes longer than `ms`. */
+async function refusedWithin (port: number, ms: number): Promise<void> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const refused = await call(port, 'GET', '/healthz').then(() => false, (error: { code?: string }) => error.code === 'ECONNREFUSED')
+    if (refused) return
+    if (Date.now() > deadline) throw new Error(`port ${port} still accepts connections`)
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+}

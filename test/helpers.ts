@@ -106,11 +106,14 @@ export async function listeningPort (run: Run): Promise<number> {
   }
 }
 
-/** A real HTTP call; `hold` sends the headers and half the body, then the rest when it resolves. */
-export async function call (port: number, method: string, path: string, body?: unknown, hold?: Promise<void>): Promise<{ status: number, body: any }> {
+/**
+ * A real HTTP call. With `hold`, it sends the headers and part of the body, calls `sent` once the
+ * connection is up, and sends the rest when `hold` resolves.
+ */
+export async function call (port: number, method: string, path: string, body?: unknown, hold?: Promise<void>, sent?: () => void): Promise<{ status: number, body: any }> {
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body))
   return await new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': payload.length } }, res => {
+    const req = request({ host: '127.0.0.1', port, method, path, agent: false, headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': payload.length } }, res => {
       let text = ''
       res.on('data', chunk => { text += chunk })
       res.on('end', () => resolve({ status: res.statusCode as number, body: text === '' ? undefined : JSON.parse(text) }))
@@ -120,6 +123,7 @@ export async function call (port: number, method: string, path: string, body?: u
     if (hold === undefined) { req.end(payload); return }
     req.write(payload.subarray(0, 10))
     req.flushHeaders()
+    req.on('socket', socket => socket.once('connect', () => sent?.()))
     hold.then(() => req.end(payload.subarray(10)), reject)
   })
 }

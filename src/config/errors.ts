@@ -11,6 +11,7 @@ export interface SchemaProblem {
 const CONDITION_KINDS = ['all', 'any', 'not', 'provider', 'field', 'emailDomain']
 const RULE_ACTIONS = ['deny', 'allow', 'roles']
 const DOMAIN_MODES = ['in', 'notIn']
+const CALLER_MODES = ['none', 'bearer', 'standardWebhooks']
 
 const ANY_OF_MESSAGES: Record<string, string> = {
   '#/definitions/defaultOutcome/anyOf': 'must be allow, deny or {deny: {code, message}}',
@@ -47,6 +48,7 @@ function exactlyOne (value: unknown, choices: string[], what: string): string {
 function oneOfMessage (error: SchemaError, value: unknown): string {
   if (error.schemaPath.startsWith('#/definitions/rule/')) return exactlyOne(value, RULE_ACTIONS, 'action')
   if (error.schemaPath.startsWith('#/definitions/emailDomain/')) return exactlyOne(value, DOMAIN_MODES, 'list')
+  if (error.schemaPath.startsWith('#/definitions/caller/')) return exactlyOne(value, CALLER_MODES, 'caller mode')
   return exactlyOne(value, CONDITION_KINDS, 'condition')
 }
 

@@ -48,7 +48,8 @@ function exactlyOne (value: unknown, choices: string[], what: string): string {
 function oneOfMessage (error: SchemaError, value: unknown): string {
   if (error.schemaPath.startsWith('#/definitions/rule/')) return exactlyOne(value, RULE_ACTIONS, 'action')
   if (error.schemaPath.startsWith('#/definitions/emailDomain/')) return exactlyOne(value, DOMAIN_MODES, 'list')
-  if (error.schemaPath.startsWith('#/definitions/caller/')) return exactlyOne(value, CALLER_MODES, 'caller mode')
+  // Ajv inlines the (non-recursive) caller definition, so its schemaPath is not stable: go by where it is.
+  if (error.instancePath === '/caller') return exactlyOne(value, CALLER_MODES, 'caller mode')
   return exactlyOne(value, CONDITION_KINDS, 'condition')
 }
 

@@ -22,32 +22,29 @@ function stringTooLong (limits: JsonLimits): ReplyError {
  * recursion, so no body can overflow the call stack here; only containers are stacked.
  */
 export function jsonLimitError (value: unknown, limits: JsonLimits): ReplyError | null {
-  if (typeof value === 'string') return value.length > limits.stringLength ? stringTooLong(limits) : null
-  if (value === null || typeof value !== 'object') return null
-  const containers: Container[] = [value as Container]
-  const depths: number[] = [1]
-  let error: ReplyError | null = null
-  const visit = (child: unknown, depth: number): void => {
-    if (typeof child === 'string') {
-      if (child.length > limits.stringLength) error = stringTooLong(limits)
-    } else if (child !== null && typeof child === 'object') {
-      if (depth > limits.jsonDepth) error = tooDeep(limits)
-      containers.push(child as Container)
-      depths.push(depth)
-    }
-  }
-  while (containers.length > 0 && error === null) {
-    const node = containers.pop() as Container
-    const childDepth = (depths.pop() as number) + 1
-    if (Array.isArray(node)) {
-      for (let i = 0; i < node.length && error === null; i++) visit(node[i], childDepth)
+  const { jsonDepth, stringLength } = limits
+  const containers: unknown[] = [value]
+  const depths: number[] = [0]
+  while (containers.length > 0) {
+    const node = containers.pop()
+    const depth = depths.pop() as number
+    if (typeof node === 'string') {
+      if (node.length > stringLength) return stringTooLong(limits)
       continue
     }
-    for (const key in node) {
-      if (key.length > limits.stringLength) return stringTooLong(limits)
-      visit(node[key], childDepth)
-      if (error !== null) break
+    if (node === null || typeof node !== 'object') continue
+    if (depth >= jsonDepth) return tooDeep(limits)
+    const children = Array.isArray(node) ? node : Object.values(node as Container)
+    if (!Array.isArray(node)) {
+      for (const key in node) if (key.length > stringLength) return stringTooLong(limits)
+    }
+    for (const child of children) {
+      // Scalars other than strings cannot break a limit: keep them off the stack.
+      if (typeof child === 'string' || (child !== null && typeof child === 'object')) {
+        containers.push(child)
+        depths.push(depth + 1)
+      }
     }
   }
-  return error
+  return null
 }

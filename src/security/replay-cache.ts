@@ -31,9 +31,7 @@ export class ReplayCache {
   }
 
   #dropOldest (): void {
-    for (const id of this.#expiries.keys()) {
-      this.#expiries.delete(id)
-      return
-    }
+    const oldest = this.#expiries.keys().next()
+    if (oldest.done !== true) this.#expiries.delete(oldest.value)
   }
 }

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyLoggerOptions, FastifyServerOptions } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { loadPolicy, formatProblem, type LoadResult } from '../../src/config/load.js'
 import { loggerOptions } from '../../src/logger.js'
@@ -40,13 +40,18 @@ export class LogCapture extends Writable {
 /** Builds the real app from config text; logs go to `logs` (at `level`) when given, else nowhere. */
 export async function appFromText (yaml: string, options: { env?: NodeJS.ProcessEnv, logs?: LogCapture, level?: string, files?: Record<string, string> } = {}): Promise<FastifyInstance> {
   const { policy, config } = await loaded(loadText(yaml, options.env, options.files))
-  const logger = options.logs === undefined ? false : { ...loggerOptions(options.level ?? 'trace'), stream: options.logs }
-  return await buildApp({ policy, config, logger })
+  return await buildApp({ policy, config, logger: captureLogger(options.logs, options.level) })
 }
 
 export async function shippedApp (logs?: LogCapture): Promise<FastifyInstance> {
   const { policy, config } = await loaded(loadPolicy(SHIPPED_CONFIG, {}))
-  return await buildApp({ policy, config, logger: logs === undefined ? false : { ...loggerOptions('trace'), stream: logs } })
+  return await buildApp({ policy, config, logger: captureLogger(logs) })
+}
+
+/** The app's real logger options (redaction included), writing to `logs`; no logging without it. */
+export function captureLogger (logs: LogCapture | undefined, level = 'trace'): FastifyServerOptions['logger'] {
+  if (logs === undefined) return false
+  return { ...(loggerOptions(level) as FastifyLoggerOptions), stream: logs }
 }
 
 export const signupHook = (caller: string, extra = ''): string => `

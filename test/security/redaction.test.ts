@@ -1,4 +1,3 @@
-/* eslint-disable no-template-curly-in-string -- ${VAR} is the config syntax under test */
 import { randomBytes } from 'node:crypto'
 import { Webhook } from 'standardwebhooks'
 import t from 'tap'

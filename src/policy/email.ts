@@ -22,7 +22,8 @@ export function normalizeDomain (input: string): string | null {
   } else {
     domain = domain.toLowerCase()
   }
-  if (!ASCII_DOMAIN.test(domain)) return null
+  // DNS's 253-character limit applies to the punycode form, which can be far longer than the input.
+  if (domain.length > 253 || !ASCII_DOMAIN.test(domain)) return null
   for (const label of domain.split('.')) {
     if (label.length > 63 || label.startsWith('-') || label.endsWith('-')) return null
   }

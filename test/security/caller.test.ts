@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto'
 import { Webhook } from 'standardwebhooks'
 import t from 'tap'
 import { formatProblem } from '../../src/config/load.js'
-import { v1Signatures } from '../../src/security/caller.js'
+import { compileCaller, v1Signatures } from '../../src/security/caller.js'
+import { ReplayCache } from '../../src/security/replay-cache.js'
 import { appFromText, loadText, LogCapture, signupHook } from './helpers.js'
 
 const newSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`
@@ -169,4 +170,9 @@ t.test('none logs a warning at start; the caller section is required and has one
 t.test('v1Signatures keeps at most 16 entries', async t => {
   t.equal(v1Signatures(Array.from({ length: 40 }, () => 'v1,abc').join(' ')).length, 16)
   t.same(v1Signatures('v1,a, v1,b v2,c'), ['a', 'b'])
+})
+
+t.test('the body check stands on its own (a policy may be swapped between the two checks)', async t => {
+  const caller = compileCaller({ standardWebhooks: { secrets: [newSecret()] } })
+  t.match(caller.checkBody({}, Buffer.from('{}'), new ReplayCache(), now()), /headers are required/)
 })

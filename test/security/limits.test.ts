@@ -90,7 +90,7 @@ limits: { eventLoopDelayMs: 10, retryAfterSeconds: 7 }
 hooks:
   preLogin:
     rules: []
-`))
+`), true)
   const app = await buildApp({ policy, config, logger: false })
   t.teardown(() => app.close())
   await app.ready()

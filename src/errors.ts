@@ -47,6 +47,14 @@ export class ReplyError extends Error {
   }
 }
 
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const
+
+/** Methods some route answers at this exact path (static paths only); runs only on the not-found path. */
+function allowedMethods (app: FastifyInstance, url: string): string[] {
+  const path = url.split('?')[0] as string
+  return METHODS.filter(method => app.hasRoute({ method, url: path }))
+}
+
 const fastifyCodes: Record<string, { status: number, code: ErrorCodeValue, message: string }> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: ErrorCode.unsupportedMediaType, message: 'Content-Type must be application/json' },
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: ErrorCode.bodyTooLarge, message: 'Request body is too large' },
@@ -74,14 +82,6 @@ export function toErrorReply (error: FastifyError): { status: number, body: Erro
   const status = error.statusCode ?? 500
   if (status >= 400 && status < 500) return { status, body: { code: ErrorCode.badRequest, message: error.message } }
   return { status: 500, body: { code: ErrorCode.internal, message: 'Internal error' } }
-}
-
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const
-
-/** Methods some route answers at this exact path (static paths only); runs only on the not-found path. */
-function allowedMethods (app: FastifyInstance, url: string): string[] {
-  const path = url.split('?')[0] as string
-  return METHODS.filter(method => app.hasRoute({ method, url: path }))
 }
 
 async function errorsPlugin (app: FastifyInstance): Promise<void> {

@@ -49,10 +49,15 @@ export class ReplyError extends Error {
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const
 
-/** Methods some route answers at this exact path (static paths only); runs only on the not-found path. */
+/**
+ * Methods answered at this exact path: a static route's, or POST for a hook path of the policy in
+ * force (hook routes may be matched by pattern). Runs only on the not-found path.
+ */
 function allowedMethods (app: FastifyInstance, url: string): string[] {
   const path = url.split('?')[0] as string
-  return METHODS.filter(method => app.hasRoute({ method, url: path }))
+  const allowed = new Set<string>(METHODS.filter(method => app.hasRoute({ method, url: path })))
+  if ([...app.policies.current.hooks.values()].some(hook => hook.path === path)) allowed.add('POST')
+  return [...allowed]
 }
 
 const fastifyCodes: Record<string, { status: number, code: ErrorCodeValue, message: string }> = {
@@ -96,7 +101,7 @@ async function errorsPlugin (app: FastifyInstance): Promise<void> {
   })
 
   app.setNotFoundHandler(function (request, reply) {
-    const allowed = allowedMethods(app, request.url)
+    const allowed = allowedMethods(request.server, request.url)
     if (allowed.length > 0) {
       return reply.code(405).header('allow', allowed.join(', '))
         .send({ code: ErrorCode.methodNotAllowed, message: `${request.method} is not allowed here; use ${allowed.join(' or ')}` })

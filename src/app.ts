@@ -15,6 +15,8 @@ export interface AppOptions {
   /** pino options, a logger instance's options, or false for none (tests). */
   logger?: FastifyServerOptions['logger']
   loggerInstance?: FastifyServerOptions['loggerInstance']
+  /** 503 overloaded while the event loop is saturated (limits.eventLoopDelayMs). serve() turns it on; off by default so tests are not shed on a busy machine. */
+  loadShedding?: boolean
 }
 
 export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
@@ -36,7 +38,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain')
   await app.register(errors)
   await app.register(policyStore, { policy: options.policy })
-  await app.register(security)
+  await app.register(security, { loadShedding: options.loadShedding === true })
   await app.register(healthRoutes)
   await app.register(hookRoutes)
   return app

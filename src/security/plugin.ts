@@ -2,6 +2,7 @@ import underPressure from '@fastify/under-pressure'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import fp from 'fastify-plugin'
 import { ErrorCode, type ErrorBody } from '../errors.js'
+import type { Limits } from '../policy/types.js'
 import type { Refusal } from './caller.js'
 import { jsonLimitError } from './json-limits.js'
 import { ReplayCache } from './replay-cache.js'
@@ -58,11 +59,29 @@ export function verifyCallerBody (request: FastifyRequest, reply: FastifyReply, 
 
 const EMPTY = Buffer.alloc(0)
 
+/** Sheds load with @fastify/under-pressure: a fast 503 instead of a queue the auth system times out on. */
+async function registerLoadShedding (app: FastifyInstance, limits: Limits): Promise<void> {
+  await app.register(underPressure, {
+    maxEventLoopDelay: limits.eventLoopDelayMs,
+    sampleInterval: Math.min(limits.eventLoopDelayMs, 1000),
+    // Sending here is enough: Fastify skips the remaining hooks and the handler once a reply is sent.
+    pressureHandler (_request: FastifyRequest, reply: FastifyReply) {
+      const body: ErrorBody = { code: ErrorCode.overloaded, message: 'The service is overloaded; retry later' }
+      reply.code(503).header('retry-after', String(limits.retryAfterSeconds)).send(body)
+    }
+  })
+}
+
+export interface SecurityOptions {
+  /** Register @fastify/under-pressure (503 overloaded with Retry-After). */
+  loadShedding: boolean
+}
+
 /**
  * Security for every route: headers, load shedding, one-pass JSON parsing that keeps the raw
  * body and enforces depth/string limits, and the replay cache the caller check uses.
  */
-async function securityPlugin (app: FastifyInstance): Promise<void> {
+async function securityPlugin (app: FastifyInstance, options: SecurityOptions): Promise<void> {
   const { limits, caller } = app.policies.current
   if (caller.mode === 'none') {
     app.log.warn('caller authentication is off (caller: {none: true}): anyone who can reach the hook URLs can call them')
@@ -73,15 +92,7 @@ async function securityPlugin (app: FastifyInstance): Promise<void> {
     done()
   })
 
-  await app.register(underPressure, {
-    maxEventLoopDelay: limits.eventLoopDelayMs,
-    sampleInterval: Math.min(limits.eventLoopDelayMs, 1000),
-    // Sending here is enough: Fastify skips the remaining hooks and the handler once a reply is sent.
-    pressureHandler (_request: FastifyRequest, reply: FastifyReply) {
-      const body: ErrorBody = { code: ErrorCode.overloaded, message: 'The service is overloaded; retry later' }
-      reply.code(503).header('retry-after', String(limits.retryAfterSeconds)).send(body)
-    }
-  })
+  if (options.loadShedding) await registerLoadShedding(app, limits)
 
   app.decorate('replayCache', new ReplayCache())
   app.decorateRequest('rawBody', null)

@@ -18,16 +18,10 @@ export async function loadText (yaml: string, env: NodeJS.ProcessEnv = {}, files
   return await loadPolicy(file, env)
 }
 
-/**
- * The loaded policy, with load shedding effectively off: test processes share two busy cores and
- * compile TypeScript on start, which would otherwise shed requests at random. The load-shedding
- * test passes `shedding: true` to keep the configured threshold.
- */
-export async function loaded (result: Promise<LoadResult>, shedding = false): Promise<Extract<LoadResult, { ok: true }>> {
+export async function loaded (result: Promise<LoadResult>): Promise<Extract<LoadResult, { ok: true }>> {
   const outcome = await result
   if (!outcome.ok) throw new Error(outcome.problems.map(formatProblem).join('\n'))
-  if (shedding) return outcome
-  return { ...outcome, policy: { ...outcome.policy, limits: { ...outcome.policy.limits, eventLoopDelayMs: 60_000 } } }
+  return outcome
 }
 
 /** Every log line the app writes, as raw text and parsed. */

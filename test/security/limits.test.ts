@@ -90,8 +90,8 @@ limits: { eventLoopDelayMs: 10, retryAfterSeconds: 7 }
 hooks:
   preLogin:
     rules: []
-`), true)
-  const app = await buildApp({ policy, config, logger: false })
+`))
+  const app = await buildApp({ policy, config, logger: false, loadShedding: true })
   t.teardown(() => app.close())
   await app.ready()
   let res = await app.inject({ method: 'POST', url: '/login-hook', payload: { provider: 'email', data: {} } })

@@ -176,3 +176,27 @@ t.test('the body check stands on its own (a policy may be swapped between the tw
   const caller = compileCaller({ standardWebhooks: { secrets: [newSecret()] } })
   t.match(caller.checkBody({}, Buffer.from('{}'), new ReplayCache(), now()), /headers are required/)
 })
+
+t.test('end to end over a real port: the signature covers the exact bytes sent', async t => {
+  const secret = newSecret()
+  const app = await appFromText(signupHook(webhooksCaller([secret])))
+  t.teardown(() => app.close())
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = app.server.address() as { port: number }
+  // Key order and spacing the server would never reproduce by re-serialising: only the raw bytes verify.
+  const payload = '{ "data": {"username":"evil", "note": "caf\\u00e9 ☕"},\n  "provider": "username" }'
+  const id = 'msg_e2e'
+  const timestamp = now()
+  const signature = new Webhook(secret).sign(id, new Date(timestamp * 1000), payload)
+  const send = async (body: string): Promise<Response> => await fetch(`http://127.0.0.1:${port}/signup-hook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json; charset=utf-8', 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signature },
+    body
+  })
+  const tampered = await send(payload.replace('evil', 'good'))
+  t.equal(tampered.status, 401)
+  t.equal(((await tampered.json()) as { code: string }).code, 'unauthorized')
+  const genuine = await send(payload)
+  t.equal(genuine.status, 403, 'verified, then denied by the rule')
+  t.equal(((await genuine.json()) as { code: string }).code, 'evil')
+})

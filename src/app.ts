@@ -27,7 +27,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: options.policy.limits.bodyBytes,
     // Timeouts (README "Securing the hook endpoint"): a slow or stalled client holds a socket for
     // seconds, not minutes. Node enforces header/request timeouts on each connections check.
-    http: { headersTimeout: 5_000, requestTimeout: 10_000, connectionsCheckingInterval: 1_000 },
+    http: { headersTimeout: 5_000, connectionsCheckingInterval: 1_000 },
     requestTimeout: 10_000,
     connectionTimeout: 15_000,
     keepAliveTimeout: 72_000,

@@ -4,6 +4,7 @@ import healthRoutes from './health.js'
 import hookRoutes from './hooks/routes.js'
 import { loggerOptions } from './logger.js'
 import policyStore from './policy/store.js'
+import security from './security/plugin.js'
 import type { AuthHooksConfig } from './config/types.js'
 import type { Policy } from './policy/types.js'
 
@@ -14,6 +15,8 @@ export interface AppOptions {
   /** pino options, a logger instance's options, or false for none (tests). */
   logger?: FastifyServerOptions['logger']
   loggerInstance?: FastifyServerOptions['loggerInstance']
+  /** 503 overloaded while the event loop is saturated (limits.eventLoopDelayMs). serve() turns it on; off by default so tests are not shed on a busy machine. */
+  loadShedding?: boolean
 }
 
 export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
@@ -22,6 +25,9 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     // One decision record per hook call replaces Fastify's two per-request lines.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.policy.limits.bodyBytes,
+    // Timeouts (README "Securing the hook endpoint"): a slow or stalled client holds a socket for
+    // seconds, not minutes. Node enforces header/request timeouts on each connections check.
+    http: { headersTimeout: 5_000, connectionsCheckingInterval: 1_000 },
     requestTimeout: 10_000,
     connectionTimeout: 15_000,
     keepAliveTimeout: 72_000,
@@ -33,6 +39,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain')
   await app.register(errors)
   await app.register(policyStore, { policy: options.policy })
+  await app.register(security, { loadShedding: options.loadShedding === true })
   await app.register(healthRoutes)
   await app.register(hookRoutes)
   return app

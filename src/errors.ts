@@ -12,7 +12,12 @@ export const ErrorCode = {
   denied: 'denied',
   notFound: 'not-found',
   badRequest: 'bad-request',
-  internal: 'internal-error'
+  internal: 'internal-error',
+  unauthorized: 'unauthorized',
+  jsonTooDeep: 'json-too-deep',
+  stringTooLong: 'string-too-long',
+  methodNotAllowed: 'method-not-allowed',
+  overloaded: 'overloaded'
 } as const
 
 export type ErrorCodeValue = typeof ErrorCode[keyof typeof ErrorCode]
@@ -34,6 +39,27 @@ export const errorBodySchema = {
   }
 } as const
 
+/** A refusal raised on purpose (e.g. from a content-type parser): answered with its own status and code. */
+export class ReplyError extends Error {
+  constructor (readonly statusCode: number, readonly replyCode: ErrorCodeValue, message: string) {
+    super(message)
+    this.name = 'ReplyError'
+  }
+}
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const
+
+/**
+ * Methods answered at this exact path: a static route's, or POST for a hook path of the policy in
+ * force (hook routes may be matched by pattern). Runs only on the not-found path.
+ */
+function allowedMethods (app: FastifyInstance, url: string): string[] {
+  const path = url.split('?')[0] as string
+  const allowed = new Set<string>(METHODS.filter(method => app.hasRoute({ method, url: path })))
+  if ([...app.policies.current.hooks.values()].some(hook => hook.path === path)) allowed.add('POST')
+  return [...allowed]
+}
+
 const fastifyCodes: Record<string, { status: number, code: ErrorCodeValue, message: string }> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: ErrorCode.unsupportedMediaType, message: 'Content-Type must be application/json' },
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: ErrorCode.bodyTooLarge, message: 'Request body is too large' },
@@ -45,6 +71,7 @@ const fastifyCodes: Record<string, { status: number, code: ErrorCodeValue, messa
 
 /** Turns any error thrown while handling a request into a stable `{code, message, detail?}` answer. */
 export function toErrorReply (error: FastifyError): { status: number, body: ErrorBody } {
+  if (error instanceof ReplyError) return { status: error.statusCode, body: { code: error.replyCode, message: error.message } }
   const known = fastifyCodes[error.code]
   if (known !== undefined) return { status: known.status, body: { code: known.code, message: known.message } }
   if (error.validation !== undefined) {
@@ -81,6 +108,11 @@ async function errorsPlugin (app: FastifyInstance): Promise<void> {
   app.setErrorHandler(replyWithError)
 
   app.setNotFoundHandler(function (request, reply) {
+    const allowed = allowedMethods(request.server, request.url)
+    if (allowed.length > 0) {
+      return reply.code(405).header('allow', allowed.join(', '))
+        .send({ code: ErrorCode.methodNotAllowed, message: `${request.method} is not allowed here; use ${allowed.join(' or ')}` })
+    }
     return reply.code(404).send({ code: ErrorCode.notFound, message: `No route for ${request.method} ${request.url.split('?')[0]}` })
   })
 }

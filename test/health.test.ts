@@ -11,5 +11,5 @@ t.test('/healthz says the process answers; /readyz names the policy in force', a
   t.same(ready.json(), { status: 'ready', policy: app.policies.current.version })
   t.match(ready.json().policy, /^[0-9a-f]{12}$/)
   const post = await app.inject({ method: 'POST', url: '/healthz' })
-  t.equal(post.statusCode, 404)
+  t.equal(post.statusCode, 405)
 })

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { Writable } from 'node:stream'
 import pino from 'pino'
+import { parse } from 'yaml'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../src/app.js'
 import { loadPolicy, formatProblem, type LoadResult } from '../src/config/load.js'
@@ -13,11 +14,23 @@ import { REDACTED_PATHS } from '../src/logger.js'
 
 export const repoRoot = new URL('../', import.meta.url).pathname
 
+/**
+ * Every config needs an explicit `caller`; tests about other things get `caller: {none: true}`
+ * appended, after their own lines, so the line numbers they check stay as written.
+ */
+export function withCaller (yaml: string): string {
+  let parsed: unknown
+  try { parsed = parse(yaml) } catch { return yaml }
+  if (parsed === null || typeof parsed !== 'object' || !('hooks' in parsed) || 'caller' in parsed) return yaml
+  if (yaml.trimStart().startsWith('{')) return yaml.replace('{', '{ caller: { none: true }, ')
+  return `${yaml.endsWith('\n') ? yaml : `${yaml}\n`}caller: { none: true }\n`
+}
+
 /** Writes a config (and any list files beside it) into a fresh temp folder; returns the config path. */
 export async function writeConfig (yaml: string, files: Record<string, string> = {}): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'auth-hooks-test-'))
   const file = join(dir, 'auth.yaml')
-  await writeFile(file, yaml)
+  await writeFile(file, withCaller(yaml))
   for (const [name, text] of Object.entries(files)) {
     await mkdir(dirname(join(dir, name)), { recursive: true })
     await writeFile(join(dir, name), text)

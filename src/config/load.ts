@@ -82,7 +82,11 @@ export function describePath (config: unknown, path: Path): string {
 function limitsOf (config: AuthHooksConfig): Limits {
   return {
     bodyBytes: config.limits?.bodyBytes ?? schemaDefault('limits', 'bodyBytes') as number,
-    fieldLength: config.limits?.fieldLength ?? schemaDefault('limits', 'fieldLength') as number
+    fieldLength: config.limits?.fieldLength ?? schemaDefault('limits', 'fieldLength') as number,
+    jsonDepth: config.limits?.jsonDepth ?? schemaDefault('limits', 'jsonDepth') as number,
+    stringLength: config.limits?.stringLength ?? schemaDefault('limits', 'stringLength') as number,
+    eventLoopDelayMs: config.limits?.eventLoopDelayMs ?? schemaDefault('limits', 'eventLoopDelayMs') as number,
+    retryAfterSeconds: config.limits?.retryAfterSeconds ?? schemaDefault('limits', 'retryAfterSeconds') as number
   }
 }
 

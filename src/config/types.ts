@@ -26,8 +26,72 @@ export type DomainList =
  * auth-hooks configuration (conf/auth.yaml). Strings may use ${ENV_VAR} to read secrets from the environment.
  */
 export interface AuthHooksConfig {
+  caller: Caller
   limits?: Limits
   hooks: Hooks
+}
+/**
+ * How a hook request proves it comes from the auth system: exactly one of none, bearer, standardWebhooks. A refused caller gets 401 unauthorized and no rule runs.
+ */
+export interface Caller {
+  /**
+   * No caller check. Must be chosen explicitly; logs a warning at start.
+   */
+  none?: true
+  bearer?: BearerCaller
+  standardWebhooks?: StandardWebhooksCaller
+}
+/**
+ * The auth system sends `Authorization: Bearer <secret>`. Several secrets are accepted at once, for rotation.
+ */
+export interface BearerCaller {
+  /**
+   * Accepted shared secrets, from the environment (${VAR}); at least 16 characters each.
+   *
+   * @minItems 1
+   * @maxItems 10
+   */
+  secrets:
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string]
+}
+/**
+ * Standard Webhooks signatures (webhook-id, webhook-timestamp, webhook-signature headers; HMAC-SHA256 over the raw body), as Supabase Auth and others send them.
+ */
+export interface StandardWebhooksCaller {
+  /**
+   * Accepted signing secrets, `whsec_<base64>` or `v1,whsec_<base64>` (at least 16 key bytes), from the environment (${VAR}). Several at once for rotation.
+   *
+   * @minItems 1
+   * @maxItems 10
+   */
+  secrets:
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string]
+  /**
+   * How far webhook-timestamp may be from now, either way; a webhook-id is remembered this long to refuse replays.
+   */
+  toleranceSeconds?: number
+  /**
+   * Most webhook-ids remembered at once; past it the oldest are forgotten first.
+   */
+  replayCacheSize?: number
 }
 export interface Limits {
   /**
@@ -38,6 +102,22 @@ export interface Limits {
    * Longest string (in characters) a regex or email condition will look at; a longer value is refused with 400 field-too-long before any regex runs.
    */
   fieldLength?: number
+  /**
+   * Deepest nesting of objects and arrays in a request body (the body itself is depth 1); deeper bodies get 400 json-too-deep.
+   */
+  jsonDepth?: number
+  /**
+   * Longest string or object key (in UTF-16 code units) anywhere in a request body; longer ones get 400 string-too-long.
+   */
+  stringLength?: number
+  /**
+   * Load shedding: while the event loop's mean delay is above this, every request gets 503 overloaded at once. Read at start.
+   */
+  eventLoopDelayMs?: number
+  /**
+   * The Retry-After value (seconds) sent with 503 overloaded. Read at start.
+   */
+  retryAfterSeconds?: number
 }
 /**
  * The hooks the auth system calls. A hook left out is not served (its path answers 404, so the auth system aborts).

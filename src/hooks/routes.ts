@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ErrorCode, errorBodySchema } from '../errors.js'
+import { authenticateCaller, verifyCallerBody } from '../security/plugin.js'
 import type { Decision, HookName, HookRequest } from '../policy/types.js'
 
 export const POLICY_VERSION_HEADER = 'x-auth-hooks-policy'
@@ -38,7 +39,7 @@ export default async function hookRoutes (app: FastifyInstance): Promise<void> {
   const { policies } = app
   const { limits } = policies.current
   for (const { name, path } of policies.current.hooks.values()) {
-    app.post<{ Body: HookRequest }>(path, { schema, bodyLimit: limits.bodyBytes }, function (request: FastifyRequest<{ Body: HookRequest }>, reply: FastifyReply) {
+    app.post<{ Body: HookRequest }>(path, { schema, bodyLimit: limits.bodyBytes, onRequest: authenticateCaller, preValidation: verifyCallerBody }, function (request: FastifyRequest<{ Body: HookRequest }>, reply: FastifyReply) {
       const policy = policies.current
       const hook = policy.hooks.get(name)
       const decision = hook === undefined ? unknownHook(name) : hook.decide(request.body)

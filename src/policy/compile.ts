@@ -1,5 +1,6 @@
 import type { AuthHooksConfig, DefaultOutcome, Deny, Hook, Rule } from '../config/types.js'
 import { ErrorCode } from '../errors.js'
+import { compileCaller } from '../security/caller.js'
 import { compileCondition, FieldTooLong, type ConditionContext, type Path, type Test } from './conditions.js'
 import type { CompiledHook, Decision, HookName, HookRequest, Limits, Policy } from './types.js'
 
@@ -93,5 +94,5 @@ export function compilePolicy (config: AuthHooksConfig, limits: Limits, version:
     paths.set(compiled.path, name)
     hooks.set(name, compiled)
   }
-  return { version, limits, hooks }
+  return { version, limits, hooks, caller: compileCaller(config.caller) }
 }

@@ -29,7 +29,8 @@ export function normalizeDomain (input: string): string | null {
   for (const label of domain.split('.')) {
     if (label.length > 63 || label.startsWith('-') || label.endsWith('-')) return null
   }
-  return domain
+  // DNS's 253-character limit applies to the punycode form, which can be far longer than the input.
+  return domain.length > 253 ? null : domain
 }
 
 /** End of a quoted local part (`"a@b"@host`), or -1 when the quote never closes. */

@@ -1,4 +1,5 @@
 import type { ErrorBody } from '../errors.js'
+import type { CallerCheck } from '../security/caller.js'
 
 export type HookName = 'preSignup' | 'preLogin'
 
@@ -25,6 +26,10 @@ export interface CompiledHook {
 export interface Limits {
   bodyBytes: number
   fieldLength: number
+  jsonDepth: number
+  stringLength: number
+  eventLoopDelayMs: number
+  retryAfterSeconds: number
 }
 
 export interface Policy {
@@ -32,4 +37,6 @@ export interface Policy {
   version: string
   limits: Limits
   hooks: ReadonlyMap<HookName, CompiledHook>
+  /** Who may call the hooks (conf `caller`), with secrets decoded once at load. */
+  caller: CallerCheck
 }

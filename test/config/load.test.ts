@@ -47,7 +47,7 @@ t.test('an empty file or a scalar is not a config', async t => {
 })
 
 t.test('unknown and missing keys', async t => {
-  t.same(await problemsOf('hook:\n  preSignup:\n    rules: []\n'), ['1:1 config: missing "hooks"', '1:1 config: unknown key "hook"'])
+  t.same(await problemsOf('hook:\n  preSignup:\n    rules: []\n'), ['1:1 config: missing "caller"', '1:1 config: missing "hooks"', '1:1 config: unknown key "hook"'])
   t.same(await problemsOf(rule('        deny: { code: a, message: b }\n        denny: true\n')), ['6:9 preSignup rule "a": unknown key "denny"'])
   t.same(await problemsOf(rule('        deny:\n          code: a\n')), ['6:11 preSignup rule "a" deny: missing "message"'])
   t.same(await problemsOf('hooks:\n  preSignup:\n    rules:\n      - allow: true\n'), ['4:9 preSignup rule #1: missing "name"'])

@@ -9,6 +9,6 @@ t.test('the schema is conf/auth.schema.json and its defaults are the limits', as
 })
 
 t.test('unknown keys anywhere are errors', async t => {
-  t.equal(validateConfig({ hooks: { preSignup: { rules: [] } } }), true)
-  t.equal(validateConfig({ hooks: { preSignup: { rules: [], extra: 1 } } }), false)
+  t.equal(validateConfig({ caller: { none: true }, hooks: { preSignup: { rules: [] } } }), true)
+  t.equal(validateConfig({ caller: { none: true }, hooks: { preSignup: { rules: [], extra: 1 } } }), false)
 })

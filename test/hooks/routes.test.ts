@@ -94,7 +94,7 @@ t.test('a URL that does not decode, and unknown routes, get the same body', asyn
   const bad = await app.inject({ method: 'POST', url: '/signup-hook%', headers: json, payload: '{}' })
   t.same([bad.statusCode, bad.json()], [400, { code: 'bad-request', message: 'Request URL is not valid' }])
   const get = await app.inject({ method: 'GET', url: '/signup-hook?x=1' })
-  t.same([get.statusCode, get.json()], [404, { code: 'not-found', message: 'No route for GET /signup-hook' }])
+  t.same([get.statusCode, get.json()], [405, { code: 'method-not-allowed', message: 'GET is not allowed here; use POST' }])
   const other = await post(app, '/signup-hook/', { provider: 'email', data: {} })
   t.same([other.status, other.body], [404, { code: 'not-found', message: 'No route for POST /signup-hook/' }])
 })
@@ -115,10 +115,10 @@ t.test('only configured hooks are served; a hook dropped by a new policy answers
 })
 
 t.test('an unexpected error is a 500 internal-error with the request id, logged, never an allow', async t => {
-  const { config } = await loadOk('hooks:\n  preSignup: { rules: [] }\n')
+  const { config, policy: loadedPolicy } = await loadOk('hooks:\n  preSignup: { rules: [] }\n')
   const policy: Policy = {
+    ...loadedPolicy,
     version: 'broken',
-    limits: { bodyBytes: 1024, fieldLength: 64 },
     hooks: new Map([['preSignup', { name: 'preSignup', path: '/signup-hook', decide: () => { throw new Error('decide exploded') } }]])
   }
   const logs = new LogCapture()

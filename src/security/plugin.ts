@@ -1,0 +1,114 @@
+import underPressure from '@fastify/under-pressure'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import fp from 'fastify-plugin'
+import { ErrorCode, type ErrorBody } from '../errors.js'
+import type { Limits } from '../policy/types.js'
+import type { Refusal } from './caller.js'
+import { jsonLimitError } from './json-limits.js'
+import { ReplayCache } from './replay-cache.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** webhook-ids seen inside the tolerance window; outlives policy reloads so a reload opens no replay gap. */
+    replayCache: ReplayCache
+  }
+  interface FastifyRequest {
+    /** The request body exactly as received (signatures are computed over it); null without a JSON body. */
+    rawBody: Buffer | null
+  }
+}
+
+/**
+ * Headers for an API that only ever answers JSON: no sniffing, no framing, no caching of
+ * decisions, no referrer, no resources loadable by other origins. Set once per request in
+ * onRequest, which is cheaper than @fastify/helmet's HTML-oriented set (see README).
+ */
+export const SECURITY_HEADERS = Object.freeze({
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'cross-origin-resource-policy': 'same-origin',
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY'
+})
+
+const nowSeconds = (): number => Math.floor(Date.now() / 1000)
+
+function refuse (request: FastifyRequest, reply: FastifyReply, refusal: Refusal): void {
+  const { caller } = request.server.policies.current
+  request.log.info({ code: ErrorCode.unauthorized, reason: refusal }, 'caller refused')
+  if (caller.challenge !== null) reply.header('www-authenticate', caller.challenge)
+  const body: ErrorBody = { code: ErrorCode.unauthorized, message: `Caller not authenticated: ${refusal}` }
+  reply.code(401).send(body)
+}
+
+/** Route onRequest hook: refuses a caller on its headers alone, before the body is read. */
+export function authenticateCaller (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  const refusal = request.server.policies.current.caller.checkHeaders(request.headers, nowSeconds())
+  if (refusal === null) done()
+  else refuse(request, reply, refusal)
+}
+
+/** Route preValidation hook: checks what needs the raw body (signature, replay) before any rule runs. */
+export function verifyCallerBody (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  const { caller } = request.server.policies.current
+  const refusal = caller.checkBody(request.headers, request.rawBody ?? EMPTY, request.server.replayCache, nowSeconds())
+  if (refusal === null) done()
+  else refuse(request, reply, refusal)
+}
+
+const EMPTY = Buffer.alloc(0)
+
+/** Sheds load with @fastify/under-pressure: a fast 503 instead of a queue the auth system times out on. */
+async function registerLoadShedding (app: FastifyInstance, limits: Limits): Promise<void> {
+  await app.register(underPressure, {
+    maxEventLoopDelay: limits.eventLoopDelayMs,
+    sampleInterval: Math.min(limits.eventLoopDelayMs, 1000),
+    // Sending here is enough: Fastify skips the remaining hooks and the handler once a reply is sent.
+    pressureHandler (_request: FastifyRequest, reply: FastifyReply) {
+      const body: ErrorBody = { code: ErrorCode.overloaded, message: 'The service is overloaded; retry later' }
+      reply.code(503).header('retry-after', String(limits.retryAfterSeconds)).send(body)
+    }
+  })
+}
+
+export interface SecurityOptions {
+  /** Register @fastify/under-pressure (503 overloaded with Retry-After). */
+  loadShedding: boolean
+}
+
+/**
+ * Security for every route: headers, load shedding, one-pass JSON parsing that keeps the raw
+ * body and enforces depth/string limits, and the replay cache the caller check uses.
+ */
+async function securityPlugin (app: FastifyInstance, options: SecurityOptions): Promise<void> {
+  const { limits, caller } = app.policies.current
+  if (caller.mode === 'none') {
+    app.log.warn('caller authentication is off (caller: {none: true}): anyone who can reach the hook URLs can call them')
+  }
+
+  app.addHook('onRequest', function securityHeaders (_request, reply, done) {
+    reply.headers(SECURITY_HEADERS)
+    done()
+  })
+
+  if (options.loadShedding) await registerLoadShedding(app, limits)
+
+  app.decorate('replayCache', new ReplayCache())
+  app.decorateRequest('rawBody', null)
+
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, function (request, body, done) {
+    request.rawBody = body as Buffer
+    // Fastify's own secure parser (prototype-poisoning refusal) accepts a Buffer at run time.
+    parseJson(request, body as unknown as string, (error, value) => {
+      if (error !== null) return done(error, undefined)
+      const limitError = jsonLimitError(value, app.policies.current.limits)
+      if (limitError !== null) done(limitError, undefined)
+      else done(null, value)
+    })
+  })
+}
+
+export default fp(securityPlugin, { name: 'auth-hooks-security', dependencies: ['auth-hooks-policy-store', 'auth-hooks-errors'] })

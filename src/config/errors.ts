@@ -11,6 +11,8 @@ export interface SchemaProblem {
 const CONDITION_KINDS = ['all', 'any', 'not', 'provider', 'field', 'emailDomain']
 const RULE_ACTIONS = ['deny', 'allow', 'roles']
 const DOMAIN_MODES = ['in', 'notIn']
+const IDENTITY_SOURCES = ['jwt', 'signedCookie']
+const JWT_KEYS = ['jwksUrl', 'secret', 'publicKey']
 
 const ANY_OF_MESSAGES: Record<string, string> = {
   '#/definitions/defaultOutcome/anyOf': 'must be allow, deny or {deny: {code, message}}',
@@ -47,6 +49,8 @@ function exactlyOne (value: unknown, choices: string[], what: string): string {
 function oneOfMessage (error: SchemaError, value: unknown): string {
   if (error.schemaPath.startsWith('#/definitions/rule/')) return exactlyOne(value, RULE_ACTIONS, 'action')
   if (error.schemaPath.startsWith('#/definitions/emailDomain/')) return exactlyOne(value, DOMAIN_MODES, 'list')
+  if (error.schemaPath.startsWith('#/definitions/identity/')) return exactlyOne(value, IDENTITY_SOURCES, 'identity source')
+  if (error.schemaPath.startsWith('#/definitions/identityJwt/')) return exactlyOne(value, JWT_KEYS, 'key source')
   return exactlyOne(value, CONDITION_KINDS, 'condition')
 }
 

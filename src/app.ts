@@ -4,6 +4,7 @@ import healthRoutes from './health.js'
 import hookRoutes from './hooks/routes.js'
 import { loggerOptions } from './logger.js'
 import policyStore from './policy/store.js'
+import identity from './portal/identity.js'
 import type { AuthHooksConfig } from './config/types.js'
 import type { Policy } from './policy/types.js'
 
@@ -34,5 +35,6 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   await app.register(policyStore, { policy: options.policy })
   await app.register(healthRoutes)
   await app.register(hookRoutes)
+  if (options.config.identity !== undefined) await app.register(identity, { config: options.config.identity })
   return app
 }

@@ -12,7 +12,12 @@ export const ErrorCode = {
   denied: 'denied',
   notFound: 'not-found',
   badRequest: 'bad-request',
-  internal: 'internal-error'
+  internal: 'internal-error',
+  unsafeRedirect: 'unsafe-redirect',
+  noCustomer: 'no-customer',
+  portalTimeout: 'portal-timeout',
+  portalUnavailable: 'portal-unavailable',
+  portalRefused: 'portal-refused'
 } as const
 
 export type ErrorCodeValue = typeof ErrorCode[keyof typeof ErrorCode]
@@ -42,8 +47,17 @@ const fastifyCodes: Record<string, { status: number, code: ErrorCodeValue, messa
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: ErrorCode.invalidJson, message: 'Request body is not valid JSON' }
 }
 
+/** A 4xx that auth-hooks refuses on purpose, with its stable code (e.g. an unsafe redirect URL). */
+export class RequestError extends Error {
+  constructor (readonly statusCode: number, readonly code: ErrorCodeValue, message: string) {
+    super(message)
+    this.name = 'RequestError'
+  }
+}
+
 /** Turns any error thrown while handling a request into a stable `{code, message, detail?}` answer. */
 export function toErrorReply (error: FastifyError): { status: number, body: ErrorBody } {
+  if (error instanceof RequestError) return { status: error.statusCode, body: { code: error.code, message: error.message } }
   const known = fastifyCodes[error.code]
   if (known !== undefined) return { status: known.status, body: { code: known.code, message: known.message } }
   if (error.validation !== undefined) {

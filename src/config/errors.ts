@@ -11,6 +11,8 @@ export interface SchemaProblem {
 const CONDITION_KINDS = ['all', 'any', 'not', 'provider', 'field', 'emailDomain']
 const RULE_ACTIONS = ['deny', 'allow', 'roles']
 const DOMAIN_MODES = ['in', 'notIn']
+const IDENTITY_SOURCES = ['jwt', 'signedCookie']
+const JWT_KEYS = ['jwksUrl', 'secret', 'publicKey']
 
 // Ajv inlines $refs, so errors are recognised by the schema object they come from, not by path.
 const ANY_OF_MESSAGES = new Map<unknown, string>([
@@ -48,6 +50,8 @@ function exactlyOne (value: unknown, choices: string[], what: string): string {
 function oneOfMessage (error: SchemaError, value: unknown): string {
   if (error.parentSchema === schemaDefinition('rule')) return exactlyOne(value, RULE_ACTIONS, 'action')
   if (error.parentSchema === schemaDefinition('emailDomain')) return exactlyOne(value, DOMAIN_MODES, 'list')
+  if (error.parentSchema === schemaDefinition('identity')) return exactlyOne(value, IDENTITY_SOURCES, 'identity source')
+  if (error.parentSchema === schemaDefinition('identityJwt')) return exactlyOne(value, JWT_KEYS, 'key source')
   return exactlyOne(value, CONDITION_KINDS, 'condition')
 }
 

@@ -27,6 +27,8 @@ export type DomainList =
  */
 export interface AuthHooksConfig {
   limits?: Limits
+  identity?: Identity
+  portals?: Portals
   hooks: Hooks
 }
 export interface Limits {
@@ -38,6 +40,196 @@ export interface Limits {
    * Longest string (in characters) a regex or email condition will look at; a longer value is refused with 400 field-too-long before any regex runs.
    */
   fieldLength?: number
+}
+/**
+ * How auth-hooks recognises the app's signed-in user (portals and later browser-facing features): a JWT or a signed cookie, the app's sign-in page, and the origins redirects may go to.
+ */
+export interface Identity {
+  jwt?: IdentityJwt
+  signedCookie?: IdentitySignedCookie
+  /**
+   * The app's sign-in page; users who are not signed in are sent here with the URL they asked for in the return parameter.
+   */
+  signInUrl: string
+  /**
+   * Name of the query parameter that carries the return URL to the sign-in page.
+   */
+  returnParam?: string
+  /**
+   * auth-hooks' own external origin (https://auth.example.com), used to build the full return URL. Without it the request's Host is used only when it is on allowedOrigins, else a path is sent.
+   */
+  publicUrl?: string
+  /**
+   * Origins (scheme://host[:port]) a user-supplied redirect URL may point to, besides relative paths.
+   */
+  allowedOrigins?: string[]
+}
+/**
+ * A JWT from a cookie or an Authorization: Bearer header, verified with jose. `sub` is the user id; other claims are readable (e.g. a customer id). Exactly one of jwksUrl, secret, publicKey.
+ */
+export interface IdentityJwt {
+  /**
+   * Cookie holding the JWT (e.g. psg_auth_token).
+   */
+  cookie?: string
+  /**
+   * Also accept Authorization: Bearer <jwt> (checked before the cookie).
+   */
+  bearer?: boolean
+  /**
+   * JWKS URL of the identity provider; keys are cached and refetched when an unknown kid appears.
+   */
+  jwksUrl?: string
+  /**
+   * Shared HS256 secret (at least 32 characters); use ${ENV}.
+   */
+  secret?: string
+  /**
+   * PEM (SPKI) public key for RS256/ES256/PS256/EdDSA tokens; use ${ENV}.
+   */
+  publicKey?: string
+  /**
+   * Algorithm of publicKey.
+   */
+  algorithm?: 'RS256' | 'PS256' | 'ES256' | 'EdDSA'
+  /**
+   * Required `iss`.
+   */
+  issuer: string
+  /**
+   * Required `aud`.
+   */
+  audience: string
+  /**
+   * Allowed clock skew for exp/nbf.
+   */
+  clockToleranceSeconds?: number
+}
+/**
+ * A cookie signed by the app with @fastify/cookie (value.signature). The value is the user id, or a JSON object with `sub` and other claims.
+ */
+export interface IdentitySignedCookie {
+  /**
+   * Cookie name.
+   */
+  name: string
+  /**
+   * The signing secret (at least 32 characters); use ${ENV}.
+   */
+  secret: string
+}
+/**
+ * Portal sessions: each named portal is a GET route that signs the user in to a provider's hosted portal (UserHub, Chargebee, Stripe). Needs the identity section.
+ */
+export interface Portals {
+  [k: string]: Portal
+}
+/**
+ * One portal route: GET path → sign the user in to the provider's portal → 302 to its one-time URL.
+ */
+export interface Portal {
+  /**
+   * URL path of the portal route (e.g. /portal/billing).
+   */
+  path: string
+  /**
+   * Which provider's portal; its settings go under the key of the same name.
+   */
+  provider: 'userhub' | 'chargebee' | 'stripe'
+  /**
+   * Budget for the provider call, retries included.
+   */
+  timeoutMs?: number
+  /**
+   * Where to send the user when the provider fails (request_id and code are added); a plain error page when left out.
+   */
+  failureUrl?: string
+  /**
+   * Extra origins this portal's user-supplied URLs (portalUrl, forward_url) may point to.
+   */
+  allowedOrigins?: string[]
+  userhub?: UserHubPortal
+  chargebee?: ChargebeePortal
+  stripe?: StripePortal
+}
+/**
+ * UserHub createPortalSession. The user is `{sub}@{connectionId}`, so UserHub imports unknown users. `?portalUrl=` is passed through when safe.
+ */
+export interface UserHubPortal {
+  /**
+   * Admin API key; use ${ENV}.
+   */
+  adminKey: string
+  /**
+   * The user connection (provider) id, e.g. conn_2A4rzn...
+   */
+  connectionId: string
+  /**
+   * Where the portal's back link goes.
+   */
+  returnUrl?: string
+  /**
+   * API base URL.
+   */
+  apiBaseUrl?: string
+}
+/**
+ * Chargebee portal_sessions (v2). `?forward_url=` is passed through when safe.
+ */
+export interface ChargebeePortal {
+  /**
+   * Site name ({site}.chargebee.com).
+   */
+  site: string
+  /**
+   * Full-access API key; use ${ENV}.
+   */
+  apiKey: string
+  /**
+   * redirect_url: where the user lands after logging out of the portal (at most 250 characters).
+   */
+  redirectUrl?: string
+  /**
+   * Identity claim holding the Chargebee customer id.
+   */
+  customerIdClaim?: string
+  /**
+   * API base URL; https://{site}.chargebee.com when left out.
+   */
+  apiBaseUrl?: string
+}
+/**
+ * Stripe billing_portal/sessions.
+ */
+export interface StripePortal {
+  /**
+   * Secret or restricted key (sk_/rk_); use ${ENV}.
+   */
+  secretKey: string
+  /**
+   * return_url: where the portal's back link goes.
+   */
+  returnUrl?: string
+  /**
+   * Portal configuration id (bpc_...).
+   */
+  configuration?: string
+  /**
+   * flow_data[type]: open the portal on one flow.
+   */
+  flowType?: 'payment_method_update' | 'subscription_cancel' | 'subscription_update' | 'subscription_update_confirm'
+  /**
+   * Portal locale (auto, en, fr, ...).
+   */
+  locale?: string
+  /**
+   * Identity claim holding the Stripe customer id (cus_...).
+   */
+  customerIdClaim?: string
+  /**
+   * API base URL.
+   */
+  apiBaseUrl?: string
 }
 /**
  * The hooks the auth system calls. A hook left out is not served (its path answers 404, so the auth system aborts).

@@ -29,6 +29,11 @@ export interface AuthHooksConfig {
   limits?: Limits
   identity?: Identity
   portals?: Portals
+  store?: StoreConfig
+  profiles?: ProfilesConfig
+  admin?: AdminConfig
+  connect?: ConnectConfig
+  chargebeeLogin?: ChargebeeLoginConfig
   hooks: Hooks
 }
 export interface Limits {
@@ -230,6 +235,149 @@ export interface StripePortal {
    * API base URL.
    */
   apiBaseUrl?: string
+}
+/**
+ * Where auth-hooks keeps user profiles, connected accounts and login sessions: SQLite by default (no database server), PostgreSQL instead when the DATABASE_URL environment variable is a postgres:// URL (for several replicas). Opened only when profiles, connect or chargebeeLogin is configured.
+ */
+export interface StoreConfig {
+  /**
+   * SQLite database file, relative to the working directory; created with its folder if missing. WAL journal; schema migrations run at start.
+   */
+  sqlitePath?: string
+}
+/**
+ * Registration callback: the signed-in user posts their custom fields to POST /users/me; they are checked against `schema` and upserted keyed by the user id. GET /users/me reads them back.
+ */
+export interface ProfilesConfig {
+  /**
+   * JSON Schema (draft-07) for the posted object: `type: object` with `properties`. Keys not listed in properties are refused (additionalProperties is always false).
+   */
+  schema: {
+    type: 'object'
+    properties: {}
+  }
+  /**
+   * Largest profile body in bytes; larger ones get 413 body-too-large.
+   */
+  maxBytes?: number
+}
+/**
+ * The app's back end reads any user's profile with GET /admin/users/:id and `Authorization: Bearer <token>`.
+ */
+export interface AdminConfig {
+  /**
+   * Admin bearer token, at least 32 characters; use ${ENV}. Separate from every user credential.
+   */
+  token: string
+}
+/**
+ * Unipile hosted auth: GET /connect sends the signed-in user to a hosted auth link, POST /connect/notify/:token records user ↔ account, POST /connect/webhook takes account-status updates, GET /me/accounts lists the user's accounts, GET /connect/reconnect?account=ID reconnects one.
+ */
+export interface ConnectConfig {
+  /**
+   * Your Unipile DSN URL (https://apiXXX.unipile.com:XXX), sent as api_url and called for links.
+   */
+  apiUrl: string
+  /**
+   * Unipile API key (X-API-KEY); use ${ENV}. Never leaves the server.
+   */
+  apiKey: string
+  /**
+   * auth-hooks' external origin (https://auth.example.com); the notify_url is built from it.
+   */
+  publicUrl: string
+  /**
+   * What the wizard offers: "*", "*:MESSAGING", "*:MAILING", "*:CALENDAR", or a list of providers, which a request may narrow with ?providers=A,B.
+   */
+  providers?:
+    | ('*' | '*:MESSAGING' | '*:MAILING' | '*:CALENDAR')
+    | [
+        'LINKEDIN' | 'WHATSAPP' | 'INSTAGRAM' | 'MESSENGER' | 'TELEGRAM' | 'GOOGLE' | 'OUTLOOK' | 'TWITTER' | 'MAIL',
+        ...(
+          'LINKEDIN' | 'WHATSAPP' | 'INSTAGRAM' | 'MESSENGER' | 'TELEGRAM' | 'GOOGLE' | 'OUTLOOK' | 'TWITTER' | 'MAIL'
+        )[]
+      ]
+  /**
+   * How long a hosted auth link stays valid (expiresOn); its notification is accepted up to an hour after.
+   */
+  linkLifetimeSeconds?: number
+  /**
+   * success_redirect_url: where Unipile sends the user after connecting.
+   */
+  successRedirectUrl: string
+  /**
+   * failure_redirect_url: where Unipile sends the user when connecting fails.
+   */
+  failureRedirectUrl: string
+  /**
+   * Secret the account-status webhook must carry in webhookHeader (add it as a custom header when creating the webhook); use ${ENV}.
+   */
+  webhookSecret: string
+  /**
+   * Header that carries webhookSecret.
+   */
+  webhookHeader?: string
+  /**
+   * Budget for the Unipile API call.
+   */
+  timeoutMs?: number
+}
+/**
+ * Chargebee as the login: GET /auth/chargebee/login sends the user to the portal login page, GET /auth/chargebee/return activates the portal session and sets a signed session cookie, POST /auth/chargebee/logout ends both. Whitelist the domains of publicUrl and cancelUrl in Chargebee.
+ */
+export interface ChargebeeLoginConfig {
+  /**
+   * Site name ({site}.chargebee.com).
+   */
+  site: string
+  /**
+   * Full-access API key; use ${ENV}.
+   */
+  apiKey: string
+  /**
+   * auth-hooks' external origin; return_url is publicUrl + /auth/chargebee/return.
+   */
+  publicUrl: string
+  /**
+   * cancel_url: where the login page's back link goes; publicUrl + / when left out.
+   */
+  cancelUrl?: string
+  /**
+   * Where a signed-in user lands when the login link had no ?next=: a path, or a URL on allowedOrigins.
+   */
+  afterLoginUrl?: string
+  /**
+   * Where the user lands after logging out: a path, or a URL on allowedOrigins.
+   */
+  afterLogoutUrl?: string
+  /**
+   * Origins that ?next=, afterLoginUrl and afterLogoutUrl may point to, besides paths.
+   */
+  allowedOrigins?: string[]
+  /**
+   * Name of the session cookie.
+   */
+  cookieName?: string
+  /**
+   * Secret that signs the session cookie (at least 32 characters); use ${ENV}.
+   */
+  cookieSecret: string
+  /**
+   * How long a session lasts: cookie Max-Age and server-side expiry.
+   */
+  sessionTtlSeconds?: number
+  /**
+   * API base URL; https://{site}.chargebee.com when left out.
+   */
+  apiBaseUrl?: string
+  /**
+   * Portal base URL; https://{site}.chargebeeportal.com when left out.
+   */
+  portalUrl?: string
+  /**
+   * Budget for each Chargebee API call.
+   */
+  timeoutMs?: number
 }
 /**
  * The hooks the auth system calls. A hook left out is not served (its path answers 404, so the auth system aborts).

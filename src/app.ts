@@ -5,6 +5,8 @@ import hookRoutes from './hooks/routes.js'
 import { loggerOptions } from './logger.js'
 import policyStore from './policy/store.js'
 import identity from './portal/identity.js'
+import type { StoreOptions } from './store/index.js'
+import { storeOptionsFrom, userFeatures } from './users/plugin.js'
 import type { AuthHooksConfig } from './config/types.js'
 import type { Policy } from './policy/types.js'
 
@@ -15,6 +17,8 @@ export interface AppOptions {
   /** pino options, a logger instance's options, or false for none (tests). */
   logger?: FastifyServerOptions['logger']
   loggerInstance?: FastifyServerOptions['loggerInstance']
+  /** Store location; from DATABASE_URL and the store section when left out (tests pass their own). */
+  store?: StoreOptions
 }
 
 export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
@@ -36,5 +40,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes)
   await app.register(hookRoutes)
   if (options.config.identity !== undefined) await app.register(identity, { config: options.config.identity })
+  // Profiles, connected accounts, Chargebee login: nothing (no store either) unless configured.
+  await app.register(userFeatures, { config: options.config, store: options.store ?? storeOptionsFrom(options.config, process.env) })
   return app
 }

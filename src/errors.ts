@@ -17,7 +17,16 @@ export const ErrorCode = {
   noCustomer: 'no-customer',
   portalTimeout: 'portal-timeout',
   portalUnavailable: 'portal-unavailable',
-  portalRefused: 'portal-refused'
+  portalRefused: 'portal-refused',
+  unauthenticated: 'unauthenticated',
+  unauthorized: 'unauthorized',
+  invalidProfile: 'invalid-profile',
+  accountTaken: 'account-taken',
+  linkExpired: 'link-expired',
+  connectUnavailable: 'connect-unavailable',
+  connectRefused: 'connect-refused',
+  loginUnavailable: 'login-unavailable',
+  sessionInvalid: 'session-invalid'
 } as const
 
 export type ErrorCodeValue = typeof ErrorCode[keyof typeof ErrorCode]

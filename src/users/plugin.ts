@@ -5,6 +5,7 @@ import storePlugin from '../store/plugin.js'
 import type { StoreOptions } from '../store/index.js'
 import signedIn from './signed-in.js'
 import { profileRoutes } from './profiles.js'
+import { connectRoutes } from '../connect/routes.js'
 
 export interface UserFeaturesOptions {
   config: AuthHooksConfig
@@ -30,6 +31,7 @@ export async function userFeatures (app: FastifyInstance, options: UserFeaturesO
   if (config.profiles !== undefined) {
     await app.register(profileRoutes, { profiles: config.profiles, ...(config.admin === undefined ? {} : { admin: config.admin }) })
   }
+  if (config.connect !== undefined) await app.register(connectRoutes, config.connect)
 }
 
 /** The store options for a config and environment: DATABASE_URL wins, then store.sqlitePath. */

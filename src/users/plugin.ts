@@ -6,6 +6,8 @@ import type { StoreOptions } from '../store/index.js'
 import signedIn from './signed-in.js'
 import { profileRoutes } from './profiles.js'
 import { connectRoutes } from '../connect/routes.js'
+import { chargebeeLoginRoutes } from '../chargebee-login/routes.js'
+import { SessionCookie } from '../chargebee-login/sessions.js'
 
 export interface UserFeaturesOptions {
   config: AuthHooksConfig
@@ -27,11 +29,16 @@ export async function userFeatures (app: FastifyInstance, options: UserFeaturesO
   if (!needsStore(config)) return
   if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie)
   await app.register(storePlugin, options.store)
-  await app.register(signedIn, {})
+  const login = config.chargebeeLogin
+  const sessions = login === undefined
+    ? undefined
+    : new SessionCookie({ name: login.cookieName ?? 'auth_hooks_session', secret: login.cookieSecret, ttlSeconds: login.sessionTtlSeconds ?? 86_400 })
+  await app.register(signedIn, sessions === undefined ? {} : { chargebeeSessions: sessions })
   if (config.profiles !== undefined) {
     await app.register(profileRoutes, { profiles: config.profiles, ...(config.admin === undefined ? {} : { admin: config.admin }) })
   }
   if (config.connect !== undefined) await app.register(connectRoutes, config.connect)
+  if (login !== undefined) await app.register(chargebeeLoginRoutes, { config: login, cookie: sessions as SessionCookie })
 }
 
 /** The store options for a config and environment: DATABASE_URL wins, then store.sqlitePath. */

@@ -5,6 +5,7 @@ import hookRoutes from './hooks/routes.js'
 import { loggerOptions } from './logger.js'
 import policyStore from './policy/store.js'
 import identity from './portal/identity.js'
+import portalRoutes from './portal/routes.js'
 import type { AuthHooksConfig } from './config/types.js'
 import type { Policy } from './policy/types.js'
 
@@ -36,5 +37,6 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes)
   await app.register(hookRoutes)
   if (options.config.identity !== undefined) await app.register(identity, { config: options.config.identity })
+  if (options.config.portals !== undefined) await app.register(portalRoutes, { portals: options.config.portals })
   return app
 }

@@ -4,8 +4,7 @@ import healthRoutes from './health.js'
 import hookRoutes from './hooks/routes.js'
 import { loggerOptions } from './logger.js'
 import policyStore from './policy/store.js'
-import identity from './portal/identity.js'
-import portalRoutes from './portal/routes.js'
+import portal from './portal/index.js'
 import type { AuthHooksConfig } from './config/types.js'
 import type { Policy } from './policy/types.js'
 
@@ -36,7 +35,6 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   await app.register(policyStore, { policy: options.policy })
   await app.register(healthRoutes)
   await app.register(hookRoutes)
-  if (options.config.identity !== undefined) await app.register(identity, { config: options.config.identity })
-  if (options.config.portals !== undefined) await app.register(portalRoutes, { portals: options.config.portals })
+  await app.register(portal, { config: options.config })
   return app
 }

@@ -22,6 +22,7 @@ export function chargebeeProvider (config: ChargebeePortal, timeoutMs: number): 
   }
   return {
     name: 'chargebee',
+    baseUrl: base,
     passthroughParam: 'forward_url',
     passthroughMaxLength: CHARGEBEE_URL_MAX,
     needsSubscription: false,

@@ -24,6 +24,7 @@ export function stripeProvider (config: StripePortal, timeoutMs: number): Portal
   }
   return {
     name: 'stripe',
+    baseUrl: base,
     needsSubscription: flow === 'subscription_cancel' || flow === 'subscription_update',
     accountOf: identity => claimString(identity, claim, CUSTOMER_ID_MAX),
     createSession: (input: SessionInput) => {

@@ -14,6 +14,8 @@ export interface SessionInput {
 /** One provider's create-session call, configured once at load. */
 export interface PortalProvider {
   readonly name: 'userhub' | 'chargebee' | 'stripe'
+  /** The API base URL calls go to (the provider's own unless overridden). */
+  readonly baseUrl: string
   /** Query parameter carrying a URL the provider will send the user to, if the provider has one. */
   readonly passthroughParam?: string
   /** The provider's length limit for that URL. */

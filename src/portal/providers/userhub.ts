@@ -29,6 +29,7 @@ export function userhubProvider (config: UserHubPortal, timeoutMs: number): Port
   }
   return {
     name: 'userhub',
+    baseUrl: base,
     passthroughParam: 'portalUrl',
     passthroughMaxLength: 2048,
     needsSubscription: false,

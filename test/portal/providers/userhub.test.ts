@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { Portals } from '../../../src/config/types.js'
-import { encodeUserId } from '../../../src/portal/providers/userhub.js'
+import { encodeUserId, userhubProvider } from '../../../src/portal/providers/userhub.js'
 import { OPEN_REDIRECT_CORPUS } from '../open-redirects.js'
 import { CONNECTION_ID, KEYS, logLine, portalHarness, SIGN_IN_URL } from '../harness.js'
 
@@ -169,4 +169,12 @@ t.test('a success body without a usable URL is a bad response, never followed', 
     t.equal(response.statusCode, 502, JSON.stringify(body))
     t.match(logLine(h, 'portal session failed'), { kind: 'bad-response', status: 200 })
   }
+})
+
+t.test('the API base URL defaults to api.userhub.com; an error body without a code is logged without one', async t => {
+  t.equal(userhubProvider({ adminKey: 'k', connectionId: 'conn_1' }, 5000).baseUrl, 'https://api.userhub.com')
+  const h = await portalHarness(t, portals())
+  h.fake.script.userhub.push({ status: 400, body: { error: 'bad' } })
+  t.equal((await h.app.inject({ url: '/userhub', headers: { cookie: await h.cookieFor('u1') } })).statusCode, 502)
+  t.same(logLine(h, 'portal session failed')?.providerCode, undefined)
 })

@@ -45,4 +45,6 @@ export function startFakeProviders (options: {
   userhubConnectionId: string
   host?: string
   port?: number
+  /** The origin browsers reach the fakes at (portal page links); http://host:port by default. */
+  publicUrl?: string
 }): Promise<FakeProviders>

@@ -294,6 +294,6 @@ export async function startFakeProviders (options) {
   fake.server.listen(options.port ?? 0, options.host ?? '127.0.0.1')
   await once(fake.server, 'listening')
   const address = fake.server.address()
-  fake.url = `http://${options.host ?? '127.0.0.1'}:${address.port}`
+  fake.url = options.publicUrl ?? `http://${options.host ?? '127.0.0.1'}:${address.port}`
   return fake
 }

@@ -49,8 +49,9 @@ function exactlyOne (value: unknown, choices: string[], what: string): string {
 function oneOfMessage (error: SchemaError, value: unknown): string {
   if (error.schemaPath.startsWith('#/definitions/rule/')) return exactlyOne(value, RULE_ACTIONS, 'action')
   if (error.schemaPath.startsWith('#/definitions/emailDomain/')) return exactlyOne(value, DOMAIN_MODES, 'list')
-  if (error.schemaPath.startsWith('#/definitions/identity/')) return exactlyOne(value, IDENTITY_SOURCES, 'identity source')
-  if (error.schemaPath.startsWith('#/definitions/identityJwt/')) return exactlyOne(value, JWT_KEYS, 'key source')
+  // Ajv reports these inlined definitions' schema paths as `#/oneOf`; where they sit is unambiguous
+  if (error.instancePath === '/identity') return exactlyOne(value, IDENTITY_SOURCES, 'identity source')
+  if (error.instancePath === '/identity/jwt') return exactlyOne(value, JWT_KEYS, 'key source')
   return exactlyOne(value, CONDITION_KINDS, 'condition')
 }
 

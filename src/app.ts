@@ -4,7 +4,7 @@ import healthRoutes from './health.js'
 import hookRoutes from './hooks/routes.js'
 import { loggerOptions } from './logger.js'
 import policyStore from './policy/store.js'
-import identity from './portal/identity.js'
+import portal from './portal/index.js'
 import type { StoreOptions } from './store/index.js'
 import { storeOptionsFrom, userFeatures } from './users/plugin.js'
 import type { AuthHooksConfig } from './config/types.js'
@@ -39,7 +39,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   await app.register(policyStore, { policy: options.policy })
   await app.register(healthRoutes)
   await app.register(hookRoutes)
-  if (options.config.identity !== undefined) await app.register(identity, { config: options.config.identity })
+  await app.register(portal, { config: options.config })
   // Profiles, connected accounts, Chargebee login: nothing (no store either) unless configured.
   await app.register(userFeatures, { config: options.config, store: options.store ?? storeOptionsFrom(options.config, process.env) })
   return app

@@ -220,9 +220,9 @@ export interface StripePortal {
    */
   configuration?: string
   /**
-   * flow_data[type]: open the portal on one flow.
+   * flow_data[type]: open the portal on one flow. The subscription flows take the subscription from ?subscription=sub_...
    */
-  flowType?: 'payment_method_update' | 'subscription_cancel' | 'subscription_update' | 'subscription_update_confirm'
+  flowType?: 'payment_method_update' | 'subscription_cancel' | 'subscription_update'
   /**
    * Portal locale (auto, en, fr, ...).
    */

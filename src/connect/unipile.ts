@@ -73,7 +73,7 @@ export class UnipileClient {
     if (!response.ok) {
       throw new RequestError(502, ErrorCode.connectRefused, `Unipile refused the link request (${response.status} ${body?.type ?? 'no error type'})`)
     }
-    if (body?.object !== 'HostedAuthURL' || typeof body.url !== 'string' || !body.url.startsWith('https://')) {
+    if (body?.object !== 'HostedAuthURL' || typeof body.url !== 'string' || !/^https?:\/\//.test(body.url)) {
       throw new RequestError(502, ErrorCode.connectUnavailable, 'Unipile answered without a hosted auth URL')
     }
     return body.url

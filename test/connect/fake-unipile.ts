@@ -21,12 +21,17 @@ export class FakeUnipile {
   readonly requests: LinkRequest[] = []
   mode: Mode = 'normal'
   linkCount = 0
+  /** Links handed out; with `wizard` set they point at this server's own wizard pages. */
+  readonly links = new Map<number, Record<string, unknown>>()
+  wizard = false
+  #url = ''
   readonly server: Server = createServer((request, response) => { this.handle(request, response).catch(() => response.destroy()) })
 
   async start (): Promise<string> {
     this.server.listen(0, '127.0.0.1')
     await once(this.server, 'listening')
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`
+    this.#url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`
+    return this.#url
   }
 
   async close (): Promise<void> {
@@ -40,6 +45,21 @@ export class FakeUnipile {
     response.end(JSON.stringify(body))
   }
 
+  private async wizardPage (request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const n = Number((request.url as string).split('/')[2])
+    const link = this.links.get(n)
+    if (link === undefined) {
+      response.writeHead(404).end()
+      return
+    }
+    if (request.method === 'POST') {
+      response.writeHead(303, { location: await wizardStep(link, n) }).end()
+      return
+    }
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+    response.end(`<!doctype html><title>Unipile</title><h1 id="wizard">Connect ${String(link.type)}</h1><form method="post"><button>Connect</button></form>`)
+  }
+
   private invalid (response: ServerResponse, detail: string): void {
     this.send(response, 400, { status: 400, type: 'errors/invalid_parameters', title: 'Invalid parameters', detail })
   }
@@ -47,6 +67,7 @@ export class FakeUnipile {
   private async handle (request: IncomingMessage, response: ServerResponse): Promise<void> {
     let raw = ''
     for await (const chunk of request) raw += String(chunk)
+    if (this.wizard && request.url?.startsWith('/wizard/') === true) return await this.wizardPage(request, response)
     if (request.method !== 'POST' || request.url !== '/api/v1/hosted/accounts/link') {
       return this.send(response, 404, { status: 404, type: 'errors/not_found', title: 'Not found', detail: `${String(request.method)} ${String(request.url)}` })
     }
@@ -74,7 +95,8 @@ export class FakeUnipile {
     }
     if (this.mode === 'server-error') return this.send(response, 500, { status: 500, type: 'errors/unexpected_error', title: 'Unexpected error', detail: 'Something went wrong.' })
     this.linkCount++
-    const url = `https://account.unipile.com/pqb%2Gz77l.link${this.linkCount}%3D`
+    this.links.set(this.linkCount, body)
+    const url = this.wizard ? `${this.#url}/wizard/${this.linkCount}` : `https://account.unipile.com/pqb%2Gz77l.link${this.linkCount}%3D`
     if (this.mode === 'no-url') return this.send(response, 200, { object: 'Other' })
     if (this.mode === 'html') {
       response.writeHead(200, { 'content-type': 'text/html' })
@@ -83,6 +105,18 @@ export class FakeUnipile {
     }
     this.send(response, 200, { object: 'HostedAuthURL', url })
   }
+}
+
+/** The hosted wizard for browser tests: a page with one button; submitting it notifies and redirects like Unipile. */
+async function wizardStep (link: Record<string, unknown>, n: number): Promise<string> {
+  const create = link.type === 'create'
+  const accountId = create ? `acc_browser_${n}` : link.reconnect_account as string
+  const notified = await fetch(link.notify_url as string, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ status: create ? 'CREATION_SUCCESS' : 'RECONNECTED', account_id: accountId, name: link.name })
+  })
+  return (notified.ok ? link.success_redirect_url : link.failure_redirect_url) as string
 }
 
 function validProviders (value: unknown): boolean {

@@ -2,11 +2,10 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ConnectConfig } from '../config/types.js'
 import { ErrorCode, errorBodySchema, RequestError } from '../errors.js'
+import { CONNECT_LINK_GRACE_MS } from '../store/plugin.js'
 import type { Account } from '../store/types.js'
 import { UNIPILE_PROVIDERS, UnipileClient, type HostedLinkRequest } from './unipile.js'
 
-/** A notification is accepted this long after its link expired (the user may finish late). */
-const NOTIFY_GRACE_MS = 3_600_000
 const ACCOUNT_ID = { type: 'string', minLength: 1, maxLength: 256, pattern: '^[A-Za-z0-9_.:-]+$' } as const
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 502: errorBodySchema, 504: errorBodySchema }
 
@@ -129,7 +128,7 @@ export async function connectRoutes (app: FastifyInstance, config: ConnectConfig
     const body = request.body as { status: string, account_id: string, name?: string }
     const link = await app.store.getConnectLink(hashToken(token))
     if (link === null) throw new RequestError(401, ErrorCode.unauthorized, 'Unknown notify token')
-    if (link.expiresAt + NOTIFY_GRACE_MS < Date.now()) throw new RequestError(401, ErrorCode.linkExpired, 'This link expired')
+    if (link.expiresAt + CONNECT_LINK_GRACE_MS < Date.now()) throw new RequestError(401, ErrorCode.linkExpired, 'This link expired')
     if (body.name !== undefined && body.name !== link.userId) throw new RequestError(400, ErrorCode.invalidRequest, 'name does not match the link')
     if (link.accountId !== null && body.account_id !== link.accountId) throw new RequestError(400, ErrorCode.invalidRequest, 'account_id does not match the reconnected account')
     const result = await app.store.recordAccount(body.account_id, link.userId, body.status, Date.now())

@@ -15,6 +15,8 @@ export interface StoreOptions {
   databaseUrl?: string
   /** PostgreSQL schema for the tables (tests give each run its own). */
   postgresSchema?: string
+  /** How often the store plugin deletes expired connect links and sessions (tests shorten it). */
+  pruneEveryMs?: number
 }
 
 /** True for the URLs that select PostgreSQL. */

@@ -69,5 +69,15 @@ export const migrations: Migration[] = [
         created_at BIGINT NOT NULL,
         expires_at BIGINT NOT NULL
       );`
+  },
+  {
+    // Expired links and sessions are pruned by expiry (Store.prune).
+    version: 2,
+    sqlite: `
+      CREATE INDEX connect_links_by_expiry ON connect_links (expires_at);
+      CREATE INDEX sessions_by_expiry ON sessions (expires_at);`,
+    postgres: `
+      CREATE INDEX connect_links_by_expiry ON connect_links (expires_at);
+      CREATE INDEX sessions_by_expiry ON sessions (expires_at);`
   }
 ]

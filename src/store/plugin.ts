@@ -10,11 +10,26 @@ declare module 'fastify' {
   }
 }
 
-/** Opens the store (running migrations) before the app listens and closes it with the app. */
+/** A connect link's notification is still accepted this long after the link expired. */
+export const CONNECT_LINK_GRACE_MS = 3_600_000
+const PRUNE_EVERY_MS = 3_600_000
+
+/**
+ * Opens the store (running migrations) before the app listens, prunes expired connect links and
+ * sessions in the background, and closes it with the app.
+ */
 async function storePlugin (app: FastifyInstance, options: StoreOptions): Promise<void> {
   const store = await openStore(options)
   app.decorate('store', store)
-  app.addHook('onClose', async () => await store.close())
+  const prune = (): void => {
+    const now = Date.now()
+    store.prune(now - CONNECT_LINK_GRACE_MS, now).catch((error: Error) => app.log.warn({ err: error }, 'store: pruning expired rows failed'))
+  }
+  const timer = setInterval(prune, options.pruneEveryMs ?? PRUNE_EVERY_MS).unref()
+  app.addHook('onClose', async () => {
+    clearInterval(timer)
+    await store.close()
+  })
   app.log.info({ backend: store.backend }, 'store opened')
 }
 

@@ -28,7 +28,9 @@ export const queries = {
     ON CONFLICT (portal_session_id) DO NOTHING
     RETURNING id`,
   getSession: 'SELECT * FROM sessions WHERE id = :id',
-  deleteSession: 'DELETE FROM sessions WHERE id = :id RETURNING *'
+  deleteSession: 'DELETE FROM sessions WHERE id = :id RETURNING *',
+  pruneConnectLinks: 'DELETE FROM connect_links WHERE expires_at < :before',
+  pruneSessions: 'DELETE FROM sessions WHERE expires_at < :before'
 } as const
 
 export type QueryName = keyof typeof queries

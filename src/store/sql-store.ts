@@ -74,6 +74,11 @@ export class SqlStore implements Store {
     return row === undefined ? null : toSession(row)
   }
 
+  async prune (linksBefore: number, sessionsBefore: number): Promise<void> {
+    await this.driver.query('pruneConnectLinks', { before: linksBefore })
+    await this.driver.query('pruneSessions', { before: sessionsBefore })
+  }
+
   async close (): Promise<void> {
     await this.driver.close()
   }

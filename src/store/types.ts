@@ -62,5 +62,8 @@ export interface Store {
   /** Removes and returns the session; null when there was none. */
   deleteSession (id: string): Promise<Session | null>
 
+  /** Deletes connect links that expired before `linksBefore` and sessions that expired before `sessionsBefore`. */
+  prune (linksBefore: number, sessionsBefore: number): Promise<void>
+
   close (): Promise<void>
 }

@@ -87,6 +87,20 @@ for (const backend of list) {
       t.equal(await store.getSession('s1'), null)
     })
 
+    t.test('prune deletes expired links and sessions only', async t => {
+      const store = await freshStore(backend)
+      t.teardown(() => store.close())
+      await store.saveConnectLink({ tokenHash: 'old', userId: 'u1', type: 'create', accountId: null, expiresAt: 1000 })
+      await store.saveConnectLink({ tokenHash: 'new', userId: 'u1', type: 'create', accountId: null, expiresAt: 3000 })
+      await store.createSession({ id: 's-old', customerId: 'c', portalSessionId: 'p-old', createdAt: 0, expiresAt: 1500 })
+      await store.createSession({ id: 's-new', customerId: 'c', portalSessionId: 'p-new', createdAt: 0, expiresAt: 2500 })
+      await store.prune(2000, 2000)
+      t.equal(await store.getConnectLink('old'), null)
+      t.ok(await store.getConnectLink('new'))
+      t.equal(await store.getSession('s-old'), null)
+      t.ok(await store.getSession('s-new'))
+    })
+
     t.test('migrations run once: reopening keeps the data', async t => {
       const options = await backend.fresh()
       const store = await openStore(options)

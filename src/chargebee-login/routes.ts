@@ -51,6 +51,9 @@ export async function chargebeeLoginRoutes (app: FastifyInstance, options: Charg
   const nextSigner = fastifyCookie.signerFactory(config.cookieSecret)
   const nextCookieOptions = { httpOnly: true, secure: true, sameSite: 'lax', path: '/auth/chargebee' } as const
 
+  // A plain HTML logout form posts form-encoded; its fields are not used.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_request, _body, done) => { done(null, {}) })
+
   function loginFailed (reply: FastifyReply): FastifyReply {
     return reply.code(401).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(LOGIN_FAILED_PAGE)
   }

@@ -138,6 +138,11 @@ for (const backend of list) {
       const after = await app.inject({ method: 'GET', url: '/users/me', cookies: { auth_hooks_session: value } })
       t.equal(after.statusCode, 401, 'a kept copy of the cookie no longer works')
       const count = chargebee.requests.length
+      // A plain HTML form posts form-encoded, with or without fields.
+      const form = await app.inject({ method: 'POST', url: '/auth/chargebee/logout', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: '' })
+      t.equal(form.statusCode, 303)
+      const withField = await app.inject({ method: 'POST', url: '/auth/chargebee/logout', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'submit=Log+out' })
+      t.equal(withField.statusCode, 303)
       const anonymous = await app.inject({ method: 'POST', url: '/auth/chargebee/logout' })
       t.equal(anonymous.statusCode, 303)
       t.equal(chargebee.requests.length, count, 'nobody to log out at Chargebee')

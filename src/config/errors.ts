@@ -14,10 +14,13 @@ const DOMAIN_MODES = ['in', 'notIn']
 const IDENTITY_SOURCES = ['jwt', 'signedCookie']
 const JWT_KEYS = ['jwksUrl', 'secret', 'publicKey']
 
+// Keyed by the key the value sits under: Ajv reports a referenced definition's schema path from
+// that definition's own root (`#/anyOf`), so the schema path cannot tell these apart.
 const ANY_OF_MESSAGES: Record<string, string> = {
-  '#/definitions/defaultOutcome/anyOf': 'must be allow, deny or {deny: {code, message}}',
-  '#/definitions/domainList/anyOf': 'must be a list of domains or {file: path}',
-  '#/definitions/condition/properties/provider/anyOf': 'must be a provider name or a list of them'
+  default: 'must be allow, deny or {deny: {code, message}}',
+  in: 'must be a list of domains or {file: path}',
+  notIn: 'must be a list of domains or {file: path}',
+  provider: 'must be a provider name or a list of them'
 }
 
 function toPath (instancePath: string): Path {
@@ -46,10 +49,10 @@ function exactlyOne (value: unknown, choices: string[], what: string): string {
     : `has more than one ${what} (${quoteAll(present)}); use one per object`
 }
 
-function oneOfMessage (error: SchemaError, value: unknown): string {
-  if (error.schemaPath.startsWith('#/definitions/rule/')) return exactlyOne(value, RULE_ACTIONS, 'action')
-  if (error.schemaPath.startsWith('#/definitions/emailDomain/')) return exactlyOne(value, DOMAIN_MODES, 'list')
-  // Ajv reports these inlined definitions' schema paths as `#/oneOf`; where they sit is unambiguous
+/** Which choice a `oneOf` is about, from where the value sits (schema paths all read `#/oneOf`). */
+function oneOfMessage (error: SchemaError, value: unknown, path: Path): string {
+  if (path.at(-2) === 'rules') return exactlyOne(value, RULE_ACTIONS, 'action')
+  if (path.at(-1) === 'emailDomain') return exactlyOne(value, DOMAIN_MODES, 'list')
   if (error.instancePath === '/identity') return exactlyOne(value, IDENTITY_SOURCES, 'identity source')
   if (error.instancePath === '/identity/jwt') return exactlyOne(value, JWT_KEYS, 'key source')
   return exactlyOne(value, CONDITION_KINDS, 'condition')
@@ -74,9 +77,9 @@ function describe (error: SchemaError, data: unknown): SchemaProblem {
         message: `"${error.params.propertyName}" cannot be used in a ${kindOf(value)} condition`
       }
     case 'oneOf':
-      return { path, message: oneOfMessage(error, value) }
+      return { path, message: oneOfMessage(error, value, path) }
     case 'anyOf':
-      return { path, message: ANY_OF_MESSAGES[error.schemaPath] ?? (error.message as string) }
+      return { path, message: ANY_OF_MESSAGES[String(path.at(-1))] ?? (error.message as string) }
     case 'minProperties':
       return { path, message: 'a field condition needs at least one test (exists, equals, in, notIn, matches, notMatches, minLength, maxLength)' }
     default:

@@ -141,6 +141,7 @@ export default async function portalRoutes (app: FastifyInstance, options: Porta
       allowlist: app.identifier.allowedOrigins.with(config.allowedOrigins),
       failureUrl: config.failureUrl
     }
-    app.get(config.path, { schema, attachValidation: true }, portalHandler(app, portal))
+    // No automatic HEAD route: link checkers would create portal sessions nobody uses.
+    app.get(config.path, { schema, attachValidation: true, exposeHeadRoute: false }, portalHandler(app, portal))
   }
 }

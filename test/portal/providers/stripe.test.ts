@@ -124,3 +124,10 @@ t.test('failureUrl: the user is sent there with the code and request id instead 
 t.test('the API base URL defaults to api.stripe.com', async t => {
   t.equal(stripeProvider({ secretKey: 'sk_test_x' }, 5000).baseUrl, 'https://api.stripe.com')
 })
+
+t.test('HEAD does not create a session (link checkers)', async t => {
+  const h = await portalHarness(t, portals)
+  const response = await h.app.inject({ method: 'HEAD', url: '/portal/billing', headers: { cookie: await h.cookieFor('u', { stripe_customer: 'cus_1' }) } })
+  t.equal(response.statusCode, 404)
+  t.equal(h.fake.requests.length, 0)
+})

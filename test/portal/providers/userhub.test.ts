@@ -140,24 +140,24 @@ t.test('an unknown connection is UserHub\'s NOT_FOUND', async t => {
   t.match(logLine(h, 'portal session failed'), { status: 404, providerCode: 'NOT_FOUND' })
 })
 
-t.test('timeouts: a slow answer, a stalled body and backoff past the budget all end in 504 on time', async t => {
-  const h = await portalHarness(t, portals(150))
+t.test('timeouts: a slow answer, a stalled body and backoff past the budget all end on time', async t => {
+  const h = await portalHarness(t, portals(500))
   const cookie = await h.cookieFor('u1')
-  h.fake.script.userhub.push({ delayMs: 400 })
+  h.fake.script.userhub.push({ delayMs: 1500 })
   const started = Date.now()
   const slow = await h.app.inject({ url: '/userhub', headers: { cookie } })
   t.equal(slow.statusCode, 504)
   t.match(slow.body, 'taking too long')
-  t.ok(Date.now() - started < 390, 'answers when the budget runs out, not when the provider does')
+  t.ok(Date.now() - started < 1400, 'answers when the budget runs out, not when the provider does')
   t.match(logLine(h, 'portal session failed'), { kind: 'timeout', code: 'portal-timeout' })
 
   h.fake.script.userhub.push({ stallBody: true })
   t.equal((await h.app.inject({ url: '/userhub', headers: { cookie } })).statusCode, 504)
 
-  h.fake.script.userhub.push({ destroy: true })
+  h.fake.script.userhub.push({ destroy: true }, { destroy: true })
   const network = await h.app.inject({ url: '/userhub', headers: { cookie } })
-  t.equal(network.statusCode, 502, 'the 200 ms backoff does not fit in 150 ms: the network failure is reported')
-  t.match(logLine(h, 'portal session failed'), { kind: 'network', attempts: 1 })
+  t.equal(network.statusCode, 502, 'after 200 ms, the 400 ms backoff does not fit in 500 ms: the network failure is reported')
+  t.match(logLine(h, 'portal session failed'), { kind: 'network', attempts: 2 })
 })
 
 t.test('a success body without a usable URL is a bad response, never followed', async t => {

@@ -2,7 +2,7 @@
 // the same validation and problem descriptions `auth-hooks check` uses.
 import t from 'tap'
 import { describeSchemaErrors } from '../../src/config/errors.js'
-import { validateConfig } from '../../src/config/schema.js'
+import { configSchema, schemaDefinition, validateConfig } from '../../src/config/schema.js'
 
 const hooks = { preLogin: { rules: [] } }
 const identity = { jwt: { secret: 'x'.repeat(32), issuer: 'https://id.example.com/', audience: 'app' }, signInUrl: 'https://app.example.com/sign-in' }
@@ -54,4 +54,11 @@ t.test('mistakes are named plainly', async t => {
     'chargebeeLogin.cookieSecret: must NOT have fewer than 32 characters'
   ])
   t.same(problems({ store: { sqlitePath: '' } }), ['store.sqlitePath: must NOT have fewer than 1 characters'])
+})
+
+t.test('each section is a named definition of the schema', async t => {
+  for (const name of ['store', 'profiles', 'admin', 'connect', 'chargebeeLogin']) {
+    t.equal(schemaDefinition(name), configSchema.definitions[name])
+    t.equal(configSchema.properties[name].$ref, `#/definitions/${name}`)
+  }
 })

@@ -4,7 +4,10 @@ import healthRoutes from './health.js'
 import hookRoutes from './hooks/routes.js'
 import { loggerOptions } from './logger.js'
 import policyStore from './policy/store.js'
+import portal from './portal/index.js'
 import security from './security/plugin.js'
+import type { StoreOptions } from './store/index.js'
+import { storeOptionsFrom, userFeatures } from './users/plugin.js'
 import type { AuthHooksConfig } from './config/types.js'
 import type { Policy } from './policy/types.js'
 
@@ -17,6 +20,8 @@ export interface AppOptions {
   loggerInstance?: FastifyServerOptions['loggerInstance']
   /** 503 overloaded while the event loop is saturated (limits.eventLoopDelayMs). serve() turns it on; off by default so tests are not shed on a busy machine. */
   loadShedding?: boolean
+  /** Store location; from DATABASE_URL and the store section when left out (tests pass their own). */
+  store?: StoreOptions
 }
 
 export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
@@ -42,5 +47,8 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   await app.register(security, { loadShedding: options.loadShedding === true })
   await app.register(healthRoutes)
   await app.register(hookRoutes)
+  await app.register(portal, { config: options.config })
+  // Profiles, connected accounts, Chargebee login: nothing (no store either) unless configured.
+  await app.register(userFeatures, { config: options.config, store: options.store ?? storeOptionsFrom(options.config, process.env) })
   return app
 }

@@ -13,11 +13,24 @@ export const ErrorCode = {
   notFound: 'not-found',
   badRequest: 'bad-request',
   internal: 'internal-error',
-  unauthorized: 'unauthorized',
   jsonTooDeep: 'json-too-deep',
   stringTooLong: 'string-too-long',
   methodNotAllowed: 'method-not-allowed',
-  overloaded: 'overloaded'
+  overloaded: 'overloaded',
+  unsafeRedirect: 'unsafe-redirect',
+  noCustomer: 'no-customer',
+  portalTimeout: 'portal-timeout',
+  portalUnavailable: 'portal-unavailable',
+  portalRefused: 'portal-refused',
+  unauthenticated: 'unauthenticated',
+  unauthorized: 'unauthorized',
+  invalidProfile: 'invalid-profile',
+  accountTaken: 'account-taken',
+  linkExpired: 'link-expired',
+  connectUnavailable: 'connect-unavailable',
+  connectRefused: 'connect-refused',
+  loginUnavailable: 'login-unavailable',
+  sessionInvalid: 'session-invalid'
 } as const
 
 export type ErrorCodeValue = typeof ErrorCode[keyof typeof ErrorCode]
@@ -39,14 +52,6 @@ export const errorBodySchema = {
   }
 } as const
 
-/** A refusal raised on purpose (e.g. from a content-type parser): answered with its own status and code. */
-export class ReplyError extends Error {
-  constructor (readonly statusCode: number, readonly replyCode: ErrorCodeValue, message: string) {
-    super(message)
-    this.name = 'ReplyError'
-  }
-}
-
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const
 
 /**
@@ -56,7 +61,7 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as 
 function allowedMethods (app: FastifyInstance, url: string): string[] {
   const path = url.split('?')[0] as string
   const allowed = new Set<string>(METHODS.filter(method => app.hasRoute({ method, url: path })))
-  if ([...app.policies.current.hooks.values()].some(hook => hook.path === path)) allowed.add('POST')
+  if (app.hasDecorator('policies') && [...app.policies.current.hooks.values()].some(hook => hook.path === path)) allowed.add('POST')
   return [...allowed]
 }
 
@@ -69,9 +74,17 @@ const fastifyCodes: Record<string, { status: number, code: ErrorCodeValue, messa
   FST_ERR_BAD_URL: { status: 400, code: ErrorCode.badRequest, message: 'Request URL is not valid' }
 }
 
+/** A 4xx/5xx that auth-hooks answers on purpose, with its stable code (an unsafe redirect URL, a JSON too deep, an overload). */
+export class RequestError extends Error {
+  constructor (readonly statusCode: number, readonly code: ErrorCodeValue, message: string) {
+    super(message)
+    this.name = 'RequestError'
+  }
+}
+
 /** Turns any error thrown while handling a request into a stable `{code, message, detail?}` answer. */
 export function toErrorReply (error: FastifyError): { status: number, body: ErrorBody } {
-  if (error instanceof ReplyError) return { status: error.statusCode, body: { code: error.replyCode, message: error.message } }
+  if (error instanceof RequestError) return { status: error.statusCode, body: { code: error.code, message: error.message } }
   const known = fastifyCodes[error.code]
   if (known !== undefined) return { status: known.status, body: { code: known.code, message: known.message } }
   if (error.validation !== undefined) {

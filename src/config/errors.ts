@@ -12,6 +12,8 @@ const CONDITION_KINDS = ['all', 'any', 'not', 'provider', 'field', 'emailDomain'
 const RULE_ACTIONS = ['deny', 'allow', 'roles']
 const DOMAIN_MODES = ['in', 'notIn']
 const CALLER_MODES = ['none', 'bearer', 'standardWebhooks']
+const IDENTITY_SOURCES = ['jwt', 'signedCookie']
+const JWT_KEYS = ['jwksUrl', 'secret', 'publicKey']
 
 // Ajv inlines $refs, so errors are recognised by the schema object they come from, not by path.
 const ANY_OF_MESSAGES = new Map<unknown, string>([
@@ -50,6 +52,8 @@ function oneOfMessage (error: SchemaError, value: unknown): string {
   if (error.parentSchema === schemaDefinition('rule')) return exactlyOne(value, RULE_ACTIONS, 'action')
   if (error.parentSchema === schemaDefinition('emailDomain')) return exactlyOne(value, DOMAIN_MODES, 'list')
   if (error.parentSchema === schemaDefinition('caller')) return exactlyOne(value, CALLER_MODES, 'caller mode')
+  if (error.parentSchema === schemaDefinition('identity')) return exactlyOne(value, IDENTITY_SOURCES, 'identity source')
+  if (error.parentSchema === schemaDefinition('identityJwt')) return exactlyOne(value, JWT_KEYS, 'key source')
   return exactlyOne(value, CONDITION_KINDS, 'condition')
 }
 

@@ -28,6 +28,13 @@ export type DomainList =
 export interface AuthHooksConfig {
   caller: Caller
   limits?: Limits
+  identity?: Identity
+  portals?: Portals
+  store?: StoreConfig
+  profiles?: ProfilesConfig
+  admin?: AdminConfig
+  connect?: ConnectConfig
+  chargebeeLogin?: ChargebeeLoginConfig
   hooks: Hooks
 }
 /**
@@ -118,6 +125,339 @@ export interface Limits {
    * The Retry-After value (seconds) sent with 503 overloaded. Read at start.
    */
   retryAfterSeconds?: number
+}
+/**
+ * How auth-hooks recognises the app's signed-in user (portals and later browser-facing features): a JWT or a signed cookie, the app's sign-in page, and the origins redirects may go to.
+ */
+export interface Identity {
+  jwt?: IdentityJwt
+  signedCookie?: IdentitySignedCookie
+  /**
+   * The app's sign-in page; users who are not signed in are sent here with the URL they asked for in the return parameter.
+   */
+  signInUrl: string
+  /**
+   * Name of the query parameter that carries the return URL to the sign-in page.
+   */
+  returnParam?: string
+  /**
+   * auth-hooks' own external origin (https://auth.example.com), used to build the full return URL. Without it the request's Host is used only when it is on allowedOrigins, else a path is sent.
+   */
+  publicUrl?: string
+  /**
+   * Origins (scheme://host[:port]) a user-supplied redirect URL may point to, besides relative paths.
+   */
+  allowedOrigins?: string[]
+}
+/**
+ * A JWT from a cookie or an Authorization: Bearer header, verified with jose. `sub` is the user id; other claims are readable (e.g. a customer id). Exactly one of jwksUrl, secret, publicKey.
+ */
+export interface IdentityJwt {
+  /**
+   * Cookie holding the JWT (e.g. psg_auth_token).
+   */
+  cookie?: string
+  /**
+   * Also accept Authorization: Bearer <jwt> (checked before the cookie).
+   */
+  bearer?: boolean
+  /**
+   * JWKS URL of the identity provider; keys are cached and refetched when an unknown kid appears.
+   */
+  jwksUrl?: string
+  /**
+   * Shared HS256 secret (at least 32 characters); use ${ENV}.
+   */
+  secret?: string
+  /**
+   * PEM (SPKI) public key for RS256/ES256/PS256/EdDSA tokens; use ${ENV}.
+   */
+  publicKey?: string
+  /**
+   * Algorithm of publicKey.
+   */
+  algorithm?: 'RS256' | 'PS256' | 'ES256' | 'EdDSA'
+  /**
+   * Required `iss`.
+   */
+  issuer: string
+  /**
+   * Required `aud`.
+   */
+  audience: string
+  /**
+   * Allowed clock skew for exp/nbf.
+   */
+  clockToleranceSeconds?: number
+}
+/**
+ * A cookie signed by the app with @fastify/cookie (value.signature). The value is the user id, or a JSON object with `sub` and other claims.
+ */
+export interface IdentitySignedCookie {
+  /**
+   * Cookie name.
+   */
+  name: string
+  /**
+   * The signing secret (at least 32 characters); use ${ENV}.
+   */
+  secret: string
+}
+/**
+ * Portal sessions: each named portal is a GET route that signs the user in to a provider's hosted portal (UserHub, Chargebee, Stripe). Needs the identity section.
+ */
+export interface Portals {
+  [k: string]: Portal
+}
+/**
+ * One portal route: GET path → sign the user in to the provider's portal → 302 to its one-time URL.
+ */
+export interface Portal {
+  /**
+   * URL path of the portal route (e.g. /portal/billing).
+   */
+  path: string
+  /**
+   * Which provider's portal; its settings go under the key of the same name.
+   */
+  provider: 'userhub' | 'chargebee' | 'stripe'
+  /**
+   * Budget for the provider call, retries included.
+   */
+  timeoutMs?: number
+  /**
+   * Where to send the user when the provider fails (request_id and code are added); a plain error page when left out.
+   */
+  failureUrl?: string
+  /**
+   * Extra origins this portal's user-supplied URLs (portalUrl, forward_url) may point to.
+   */
+  allowedOrigins?: string[]
+  userhub?: UserHubPortal
+  chargebee?: ChargebeePortal
+  stripe?: StripePortal
+}
+/**
+ * UserHub createPortalSession. The user is `{sub}@{connectionId}`, so UserHub imports unknown users. `?portalUrl=` is passed through when safe.
+ */
+export interface UserHubPortal {
+  /**
+   * Admin API key; use ${ENV}.
+   */
+  adminKey: string
+  /**
+   * The user connection (provider) id, e.g. conn_2A4rzn...
+   */
+  connectionId: string
+  /**
+   * Where the portal's back link goes.
+   */
+  returnUrl?: string
+  /**
+   * API base URL.
+   */
+  apiBaseUrl?: string
+}
+/**
+ * Chargebee portal_sessions (v2). `?forward_url=` is passed through when safe.
+ */
+export interface ChargebeePortal {
+  /**
+   * Site name ({site}.chargebee.com).
+   */
+  site: string
+  /**
+   * Full-access API key; use ${ENV}.
+   */
+  apiKey: string
+  /**
+   * redirect_url: where the user lands after logging out of the portal (at most 250 characters).
+   */
+  redirectUrl?: string
+  /**
+   * Identity claim holding the Chargebee customer id.
+   */
+  customerIdClaim?: string
+  /**
+   * API base URL; https://{site}.chargebee.com when left out.
+   */
+  apiBaseUrl?: string
+}
+/**
+ * Stripe billing_portal/sessions.
+ */
+export interface StripePortal {
+  /**
+   * Secret or restricted key (sk_/rk_); use ${ENV}.
+   */
+  secretKey: string
+  /**
+   * return_url: where the portal's back link goes.
+   */
+  returnUrl?: string
+  /**
+   * Portal configuration id (bpc_...).
+   */
+  configuration?: string
+  /**
+   * flow_data[type]: open the portal on one flow. The subscription flows take the subscription from ?subscription=sub_...
+   */
+  flowType?: 'payment_method_update' | 'subscription_cancel' | 'subscription_update'
+  /**
+   * Portal locale (auto, en, fr, ...).
+   */
+  locale?: string
+  /**
+   * Identity claim holding the Stripe customer id (cus_...).
+   */
+  customerIdClaim?: string
+  /**
+   * API base URL.
+   */
+  apiBaseUrl?: string
+}
+/**
+ * Where auth-hooks keeps user profiles, connected accounts and login sessions: SQLite by default (no database server), PostgreSQL instead when the DATABASE_URL environment variable is a postgres:// URL (for several replicas). Opened only when profiles, connect or chargebeeLogin is configured.
+ */
+export interface StoreConfig {
+  /**
+   * SQLite database file, relative to the working directory; created with its folder if missing. WAL journal; schema migrations run at start.
+   */
+  sqlitePath?: string
+}
+/**
+ * Registration callback: the signed-in user posts their custom fields to POST /users/me; they are checked against `schema` and upserted keyed by the user id. GET /users/me reads them back.
+ */
+export interface ProfilesConfig {
+  /**
+   * JSON Schema (draft-07) for the posted object: `type: object` with `properties`. Keys not listed in properties are refused (additionalProperties is always false).
+   */
+  schema: {
+    type: 'object'
+    properties: {}
+  }
+  /**
+   * Largest profile body in bytes; larger ones get 413 body-too-large.
+   */
+  maxBytes?: number
+}
+/**
+ * The app's back end reads any user's profile with GET /admin/users/:id and `Authorization: Bearer <token>`.
+ */
+export interface AdminConfig {
+  /**
+   * Admin bearer token, at least 32 characters; use ${ENV}. Separate from every user credential.
+   */
+  token: string
+}
+/**
+ * Unipile hosted auth: GET /connect sends the signed-in user to a hosted auth link, POST /connect/notify/:token records user ↔ account, POST /connect/webhook takes account-status updates, GET /me/accounts lists the user's accounts, GET /connect/reconnect?account=ID reconnects one.
+ */
+export interface ConnectConfig {
+  /**
+   * Your Unipile DSN URL (https://apiXXX.unipile.com:XXX), sent as api_url and called for links.
+   */
+  apiUrl: string
+  /**
+   * Unipile API key (X-API-KEY); use ${ENV}. Never leaves the server.
+   */
+  apiKey: string
+  /**
+   * auth-hooks' external origin (https://auth.example.com); the notify_url is built from it.
+   */
+  publicUrl: string
+  /**
+   * What the wizard offers: "*", "*:MESSAGING", "*:MAILING", "*:CALENDAR", or a list of providers, which a request may narrow with ?providers=A,B.
+   */
+  providers?:
+    | ('*' | '*:MESSAGING' | '*:MAILING' | '*:CALENDAR')
+    | [
+        'LINKEDIN' | 'WHATSAPP' | 'INSTAGRAM' | 'MESSENGER' | 'TELEGRAM' | 'GOOGLE' | 'OUTLOOK' | 'TWITTER' | 'MAIL',
+        ...(
+          'LINKEDIN' | 'WHATSAPP' | 'INSTAGRAM' | 'MESSENGER' | 'TELEGRAM' | 'GOOGLE' | 'OUTLOOK' | 'TWITTER' | 'MAIL'
+        )[]
+      ]
+  /**
+   * How long a hosted auth link stays valid (expiresOn); its notification is accepted up to an hour after.
+   */
+  linkLifetimeSeconds?: number
+  /**
+   * success_redirect_url: where Unipile sends the user after connecting.
+   */
+  successRedirectUrl: string
+  /**
+   * failure_redirect_url: where Unipile sends the user when connecting fails.
+   */
+  failureRedirectUrl: string
+  /**
+   * Secret the account-status webhook must carry in webhookHeader (add it as a custom header when creating the webhook); use ${ENV}.
+   */
+  webhookSecret: string
+  /**
+   * Header that carries webhookSecret.
+   */
+  webhookHeader?: string
+  /**
+   * Budget for the Unipile API call.
+   */
+  timeoutMs?: number
+}
+/**
+ * Chargebee as the login: GET /auth/chargebee/login sends the user to the portal login page, GET /auth/chargebee/return activates the portal session and sets a signed session cookie, POST /auth/chargebee/logout ends both. Whitelist the domains of publicUrl and cancelUrl in Chargebee.
+ */
+export interface ChargebeeLoginConfig {
+  /**
+   * Site name ({site}.chargebee.com).
+   */
+  site: string
+  /**
+   * Full-access API key; use ${ENV}.
+   */
+  apiKey: string
+  /**
+   * auth-hooks' external origin; return_url is publicUrl + /auth/chargebee/return.
+   */
+  publicUrl: string
+  /**
+   * cancel_url: where the login page's back link goes; publicUrl + / when left out.
+   */
+  cancelUrl?: string
+  /**
+   * Where a signed-in user lands when the login link had no ?next=: a path, or a URL on allowedOrigins.
+   */
+  afterLoginUrl?: string
+  /**
+   * Where the user lands after logging out: a path, or a URL on allowedOrigins.
+   */
+  afterLogoutUrl?: string
+  /**
+   * Origins that ?next=, afterLoginUrl and afterLogoutUrl may point to, besides paths.
+   */
+  allowedOrigins?: string[]
+  /**
+   * Name of the session cookie.
+   */
+  cookieName?: string
+  /**
+   * Secret that signs the session cookie (at least 32 characters); use ${ENV}.
+   */
+  cookieSecret: string
+  /**
+   * How long a session lasts: cookie Max-Age and server-side expiry.
+   */
+  sessionTtlSeconds?: number
+  /**
+   * API base URL; https://{site}.chargebee.com when left out.
+   */
+  apiBaseUrl?: string
+  /**
+   * Portal base URL; https://{site}.chargebeeportal.com when left out.
+   */
+  portalUrl?: string
+  /**
+   * Budget for each Chargebee API call.
+   */
+  timeoutMs?: number
 }
 /**
  * The hooks the auth system calls. A hook left out is not served (its path answers 404, so the auth system aborts).

@@ -1,4 +1,4 @@
-import { ErrorCode, ReplyError } from '../errors.js'
+import { ErrorCode, RequestError } from '../errors.js'
 
 export interface JsonLimits {
   /** Deepest nesting of objects/arrays; the body itself is depth 1. */
@@ -9,19 +9,19 @@ export interface JsonLimits {
 
 type Container = Record<string, unknown> | unknown[]
 
-function tooDeep (limits: JsonLimits): ReplyError {
-  return new ReplyError(400, ErrorCode.jsonTooDeep, `Request body nests objects and arrays deeper than ${limits.jsonDepth} levels`)
+function tooDeep (limits: JsonLimits): RequestError {
+  return new RequestError(400, ErrorCode.jsonTooDeep, `Request body nests objects and arrays deeper than ${limits.jsonDepth} levels`)
 }
 
-function stringTooLong (limits: JsonLimits): ReplyError {
-  return new ReplyError(400, ErrorCode.stringTooLong, `Request body has a string or key longer than ${limits.stringLength} characters`)
+function stringTooLong (limits: JsonLimits): RequestError {
+  return new RequestError(400, ErrorCode.stringTooLong, `Request body has a string or key longer than ${limits.stringLength} characters`)
 }
 
 /**
  * The first limit a parsed JSON value breaks, or null. Walks with an explicit stack, never
  * recursion, so no body can overflow the call stack here; only containers are stacked.
  */
-export function jsonLimitError (value: unknown, limits: JsonLimits): ReplyError | null {
+export function jsonLimitError (value: unknown, limits: JsonLimits): RequestError | null {
   const { jsonDepth, stringLength } = limits
   const containers: unknown[] = [value]
   const depths: number[] = [0]

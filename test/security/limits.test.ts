@@ -59,7 +59,7 @@ t.test('jsonLimitError walks without recursion', async t => {
   const limits = { jsonDepth: 1_000_000, stringLength: 10 }
   t.equal(jsonLimitError(nest(200_000), limits), null, 'depth far beyond any call stack')
   t.equal(jsonLimitError(null, limits), null)
-  t.equal(jsonLimitError(nest(5, 'x'.repeat(11)), limits)?.replyCode, 'string-too-long')
+  t.equal(jsonLimitError(nest(5, 'x'.repeat(11)), limits)?.code, 'string-too-long')
 })
 
 t.test('an exception while deciding is a 500 with a request id, logged with its stack', async t => {

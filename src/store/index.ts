@@ -1,0 +1,37 @@
+import { resolve } from 'node:path'
+import { openPostgres } from './postgres.js'
+import { SqlStore } from './sql-store.js'
+import { openSqlite } from './sqlite.js'
+import type { Store } from './types.js'
+
+export type { Account, ConnectLink, Profile, Session, Store } from './types.js'
+
+export const DEFAULT_SQLITE_PATH = 'data/auth-hooks.db'
+
+export interface StoreOptions {
+  /** SQLite file; relative paths are resolved from the working directory. */
+  sqlitePath?: string
+  /** `postgres://…` or `postgresql://…` selects PostgreSQL (normally from DATABASE_URL). */
+  databaseUrl?: string
+  /** PostgreSQL schema for the tables (tests give each run its own). */
+  postgresSchema?: string
+  /** How often the store plugin deletes expired connect links and sessions (tests shorten it). */
+  pruneEveryMs?: number
+}
+
+/** True for the URLs that select PostgreSQL. */
+export function isPostgresUrl (url: string | undefined): url is string {
+  return url !== undefined && /^postgres(ql)?:\/\//.test(url)
+}
+
+/** Opens the configured store and runs its migrations: PostgreSQL when a postgres URL is given, SQLite otherwise. */
+export async function openStore (options: StoreOptions): Promise<Store> {
+  if (isPostgresUrl(options.databaseUrl)) {
+    return new SqlStore(await openPostgres({ url: options.databaseUrl, ...(options.postgresSchema === undefined ? {} : { schema: options.postgresSchema }) }))
+  }
+  if (options.databaseUrl !== undefined && options.databaseUrl !== '') {
+    throw new Error('DATABASE_URL must be a postgres:// or postgresql:// URL (leave it unset for SQLite)')
+  }
+  const file = options.sqlitePath ?? DEFAULT_SQLITE_PATH
+  return new SqlStore(openSqlite(file === ':memory:' ? file : resolve(file)))
+}

@@ -1,0 +1,157 @@
+// End to end in a real browser (headless Debian Chromium via playwright-core, as in
+// test/portal/browser.test.ts): "Connect LinkedIn" in the app → sign-in → auth-hooks /connect →
+// the (fake) Unipile wizard → Unipile notifies auth-hooks → back on the app; then the account
+// loses its credentials, and the reconnect link from /me/accounts brings it back.
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { once } from 'node:events'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Fastify from 'fastify'
+import { chromium } from 'playwright-core'
+import t from 'tap'
+import errors from '../../src/errors.js'
+import portal from '../../src/portal/index.js'
+import type { ConnectConfig } from '../../src/config/types.js'
+import { userFeatures } from '../../src/users/plugin.js'
+import { AUDIENCE, HS_SECRET, ISSUER, signToken } from '../portal/tokens.js'
+import { API_KEY, FakeUnipile } from './fake-unipile.js'
+
+const CHROMIUM = '/usr/bin/chromium'
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const WEBHOOK_SECRET = 'browser-webhook-secret-0123'
+
+async function listen (server: ReturnType<typeof createServer>): Promise<string> {
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+/** The app: a page with a "Connect LinkedIn" link, a sign-in page setting the JWT cookie, a landing page. */
+function testApp (authHooksOrigin: () => string) {
+  return createServer((request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? '/', 'http://app.invalid')
+    const html = (body: string): void => {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      response.end(`<!doctype html><title>Test app</title>${body}`)
+    }
+    if (request.method === 'GET' && url.pathname === '/home') {
+      return html(`<h1>Home</h1><a href="${authHooksOrigin()}/connect?providers=LINKEDIN">Connect LinkedIn</a>`)
+    }
+    if (request.method === 'GET' && url.pathname === '/accounts') {
+      return html(`<h1 id="result">${url.searchParams.has('connected') ? 'Connected' : 'Failed'}</h1><a href="${authHooksOrigin()}/me/accounts">My accounts</a>`)
+    }
+    if (request.method === 'GET' && url.pathname === '/sign-in') {
+      const back = url.searchParams.get('redirect_url') ?? '/home'
+      return html(`<h1>Sign in</h1><form method="post" action="/sign-in?redirect_url=${encodeURIComponent(back)}"><button>Sign in</button></form>`)
+    }
+    if (request.method === 'POST' && url.pathname === '/sign-in') {
+      const back = url.searchParams.get('redirect_url') ?? '/home'
+      const location = back.startsWith(`${authHooksOrigin()}/`) ? back : '/home'
+      signToken('user_browser').then(token => {
+        response.writeHead(303, { location, 'set-cookie': `session=${token}; Path=/; HttpOnly; SameSite=Lax` })
+        response.end()
+      }, /* c8 ignore next */ error => response.destroy(error))
+      return
+    }
+    response.writeHead(404).end()
+  })
+}
+
+t.test('connect an account in the browser and come back; reconnect it after CREDENTIALS', {
+  skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser test; CI installs it`,
+  timeout: 90_000
+}, async t => {
+  const unipile = new FakeUnipile()
+  unipile.wizard = true
+  const unipileUrl = await unipile.start()
+  t.teardown(() => unipile.close())
+
+  let authHooksUrl = ''
+  const app = testApp(() => authHooksUrl)
+  const appUrl = await listen(app)
+  t.teardown(() => {
+    app.closeAllConnections()
+    app.close()
+  })
+
+  let authHooksServer: ReturnType<typeof createServer> | undefined
+  const authHooks = Fastify({
+    logger: false,
+    serverFactory: handler => {
+      authHooksServer = createServer(handler)
+      return authHooksServer
+    }
+  })
+  authHooksUrl = await listen(authHooksServer as ReturnType<typeof createServer>)
+  t.teardown(async () => {
+    await authHooks.close()
+    authHooksServer?.closeAllConnections()
+    authHooksServer?.close()
+  })
+  const identity = {
+    jwt: { secret: HS_SECRET, issuer: ISSUER, audience: AUDIENCE, cookie: 'session' },
+    signInUrl: `${appUrl}/sign-in`,
+    publicUrl: authHooksUrl
+  }
+  const connect: ConnectConfig = {
+    apiUrl: unipileUrl,
+    apiKey: API_KEY,
+    publicUrl: authHooksUrl,
+    providers: ['LINKEDIN', 'WHATSAPP'],
+    successRedirectUrl: `${appUrl}/accounts?connected=1`,
+    failureRedirectUrl: `${appUrl}/accounts?failed=1`,
+    webhookSecret: WEBHOOK_SECRET
+  }
+  await authHooks.register(errors)
+  await authHooks.register(portal, { config: { identity } })
+  await authHooks.register(userFeatures, { config: { caller: { none: true }, hooks: { preSignup: { rules: [] } }, identity, connect }, store: { sqlitePath: ':memory:' } })
+  await authHooks.ready()
+
+  const userDataDir = await mkdtemp(join(tmpdir(), 'auth-hooks-chromium-'))
+  const browser = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS })
+  t.teardown(async () => {
+    await browser.close()
+    await rm(userDataDir, { recursive: true, force: true })
+  })
+  const page = await browser.newPage()
+  const myAccounts = async (): Promise<Array<Record<string, unknown>>> => {
+    await page.goto(`${authHooksUrl}/me/accounts`)
+    return JSON.parse(await page.locator('body').innerText()).accounts
+  }
+
+  await page.goto(`${appUrl}/home`)
+  await page.getByRole('link', { name: 'Connect LinkedIn' }).click()
+  await page.waitForURL(url => url.pathname === '/sign-in')
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.waitForURL(url => url.pathname.startsWith('/wizard/'))
+  t.equal(await page.locator('#wizard').textContent(), 'Connect create', 'on the Unipile wizard after signing in')
+  t.same(unipile.requests.at(-1)?.body.providers, ['LINKEDIN'])
+  t.equal(unipile.requests.at(-1)?.body.name, 'user_browser')
+  await page.getByRole('button', { name: 'Connect' }).click()
+  await page.waitForURL(url => url.pathname === '/accounts')
+  t.equal(await page.locator('#result').textContent(), 'Connected', 'back in the app')
+  const [account] = await myAccounts()
+  t.match(account, { accountId: 'acc_browser_1', status: 'CREATION_SUCCESS', needsReconnect: false })
+
+  const webhook = await fetch(`${authHooksUrl}/connect/webhook`, {
+    method: 'POST',
+    headers: { 'unipile-auth': WEBHOOK_SECRET },
+    body: JSON.stringify({ AccountStatus: { account_id: 'acc_browser_1', account_type: 'LINKEDIN', message: 'CREDENTIALS' } })
+  })
+  t.equal(webhook.status, 200, 'a webhook posted as text/plain (no JSON content type) is accepted')
+  const [stale] = await myAccounts()
+  t.match(stale, { needsReconnect: true, reconnectUrl: '/connect/reconnect?account=acc_browser_1' })
+
+  await page.goto(`${authHooksUrl}${stale?.reconnectUrl as string}`)
+  await page.waitForURL(url => url.pathname.startsWith('/wizard/'))
+  t.equal(await page.locator('#wizard').textContent(), 'Connect reconnect')
+  await page.getByRole('button', { name: 'Connect' }).click()
+  await page.waitForURL(url => url.pathname === '/accounts')
+  const accounts = await myAccounts()
+  t.equal(accounts.length, 1)
+  t.match(accounts[0], { accountId: 'acc_browser_1', status: 'RECONNECTED', needsReconnect: false })
+})

@@ -1,0 +1,22 @@
+import Fastify from 'fastify'
+import t from 'tap'
+import storePlugin, { CONNECT_LINK_GRACE_MS } from '../../src/store/plugin.js'
+
+t.test('the store plugin prunes expired rows in the background and survives a failing prune', async t => {
+  const app = Fastify({ logger: false })
+  await app.register(storePlugin, { sqlitePath: ':memory:', pruneEveryMs: 20 })
+  await app.ready()
+  const now = Date.now()
+  await app.store.saveConnectLink({ tokenHash: 'past-grace', userId: 'u', type: 'create', accountId: null, expiresAt: now - CONNECT_LINK_GRACE_MS - 1000 })
+  await app.store.saveConnectLink({ tokenHash: 'in-grace', userId: 'u', type: 'create', accountId: null, expiresAt: now - 1000 })
+  await app.store.createSession({ id: 'expired', customerId: 'c', portalSessionId: 'p', createdAt: now - 2000, expiresAt: now - 1000 })
+  await new Promise(resolve => setTimeout(resolve, 100))
+  t.equal(await app.store.getConnectLink('past-grace'), null)
+  t.ok(await app.store.getConnectLink('in-grace'), 'a link is kept for the notification grace period')
+  t.equal(await app.store.getSession('expired'), null)
+  // A prune that fails (here: the database is gone) is logged, not thrown.
+  await app.store.close()
+  await new Promise(resolve => setTimeout(resolve, 60))
+  await app.close()
+  t.pass('no crash')
+})

@@ -1,8 +1,10 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import errors from './errors.js'
+import configWatcher, { type WatchOptions } from './config/watch.js'
 import healthRoutes from './health.js'
 import hookRoutes from './hooks/routes.js'
 import { loggerOptions } from './logger.js'
+import metrics from './metrics.js'
 import policyStore from './policy/store.js'
 import type { AuthHooksConfig } from './config/types.js'
 import type { Policy } from './policy/types.js'
@@ -14,6 +16,8 @@ export interface AppOptions {
   /** pino options, a logger instance's options, or false for none (tests). */
   logger?: FastifyServerOptions['logger']
   loggerInstance?: FastifyServerOptions['loggerInstance']
+  /** Reload the policy when these files change (and on `app.configReloader.reload()`). */
+  watch?: WatchOptions
 }
 
 export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
@@ -32,6 +36,8 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain')
   await app.register(errors)
   await app.register(policyStore, { policy: options.policy })
+  await app.register(metrics)
+  if (options.watch !== undefined) await app.register(configWatcher, options.watch)
   await app.register(healthRoutes)
   await app.register(hookRoutes)
   return app

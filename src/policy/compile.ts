@@ -25,7 +25,8 @@ function defaultDecision (outcome: DefaultOutcome | undefined): Decision | null 
 }
 
 function compileRule (rule: Rule, hook: HookName, path: Path, context: ConditionContext): CompiledRule {
-  const test = compileCondition(rule.when, [...path, 'when'], context)
+  const when = compileCondition(rule.when, [...path, 'when'], context)
+  const test = context.trace === undefined ? when : context.trace(path, `rule "${rule.name}"`, when)
   if (rule.deny !== undefined) return { name: rule.name, test, action: 'deny', decision: denyDecision(rule.deny, rule.name) }
   if (rule.roles !== undefined) {
     if (hook === 'preLogin') context.problem([...path, 'roles'], 'roles can only be assigned on preSignup (the auth system ignores them on login)')
@@ -93,5 +94,5 @@ export function compilePolicy (config: AuthHooksConfig, limits: Limits, version:
     paths.set(compiled.path, name)
     hooks.set(name, compiled)
   }
-  return { version, limits, hooks }
+  return { version, limits, hooks, paths: new Map([...hooks.values()].map(hook => [hook.path, hook])) }
 }

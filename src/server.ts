@@ -28,11 +28,12 @@ export async function serve (options: ServeOptions): Promise<void> {
   const app = await buildApp({ policy: loaded.policy, config: loaded.config, watch: { file: options.configFile, files: loaded.files } })
   const reloadOnHangup = (): void => {
     app.log.info({ config: options.configFile }, 'SIGHUP: reloading config')
-    void app.configReloader.reload()
+    app.configReloader.reload().catch(/* c8 ignore next: reload() reports its own failures */ () => {})
   }
   process.on('SIGHUP', reloadOnHangup)
   app.addHook('onClose', async () => { process.off('SIGHUP', reloadOnHangup) })
-  closeWithGrace({ delay: 10_000, logger: app.log }, async function ({ signal, err }) {
+  // SIGHUP reloads the config instead of shutting down
+  closeWithGrace({ delay: 10_000, logger: app.log, skip: ['SIGHUP'] }, async function ({ signal, err }) {
     if (err !== undefined) app.log.error({ err }, 'closing after an unexpected error')
     else app.log.info({ signal }, 'shutting down: finishing in-flight requests')
     await app.close()

@@ -69,7 +69,7 @@ export class ConfigReloader {
     if (this.#timer !== null) clearTimeout(this.#timer)
     this.#timer = setTimeout(() => {
       this.#timer = null
-      void this.reload()
+      this.reload().catch(/* c8 ignore next: reload() reports its own failures */ () => {})
     }, this.#debounceMs)
   }
 

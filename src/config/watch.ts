@@ -20,13 +20,10 @@ export interface WatchOptions {
 // Kubernetes swaps a mounted ConfigMap by renaming this symlink, not the files seen through it.
 const CONFIGMAP_LINK = '..data'
 
-/** Values of the environment variables a config used, masked wherever they show up in a problem. */
-function masker (env: NodeJS.ProcessEnv, names: Set<string>): (text: string) => string {
-  const secrets = [...names].flatMap(name => {
-    const value = env[name]
-    return value !== undefined && value.length >= 4 ? [{ name, value }] : []
-  })
-  return text => secrets.reduce((masked, { name, value }) => masked.replaceAll(value, `\${${name}}`), text)
+/** Masks the values of the environment variables a config read wherever they show up in a problem. */
+function masker (used: Map<string, unknown>): (text: string) => string {
+  const secrets = [...used].filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1].length >= 4)
+  return text => secrets.reduce((masked, [name, value]) => masked.replaceAll(value, `\${${name}}`), text)
 }
 
 /**
@@ -98,11 +95,12 @@ export class ConfigReloader {
   }
 
   async #loadOnce (): Promise<void> {
-    const used = new Set<string>()
+    const used = new Map<string, unknown>()
     const env = new Proxy(this.#env, {
       get (target, name) {
-        if (typeof name === 'string') used.add(name)
-        return Reflect.get(target, name)
+        const value: unknown = Reflect.get(target, name)
+        if (typeof name === 'string') used.set(name, value)
+        return value
       }
     })
     let loaded: LoadResult
@@ -120,7 +118,7 @@ export class ConfigReloader {
       this.#log.info({ config: this.#file, policy: loaded.policy.version, previous }, message)
       return
     }
-    const mask = masker(this.#env, used)
+    const mask = masker(used)
     const problems = loaded.problems.map(problem => mask(formatProblem(problem)))
     for (const problem of problems) this.#log.error({ config: this.#file }, `config problem: ${problem}`)
     const policy = this.#store.current.version

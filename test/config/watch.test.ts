@@ -1,3 +1,4 @@
+/* eslint-disable no-template-curly-in-string -- the configs under test use ${ENV} references */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
@@ -90,10 +91,10 @@ t.test('reload under traffic: no failed call, every answer from one whole versio
   const address = await app.listen({ port: 0, host: '127.0.0.1' })
   const versions = [denyAll('version-a'), 'hooks: {preSignup: {rules: [', denyAll('version-b'), denyAll('version-b').slice(0, 60), denyAll('version-c', { bodyBytes: 4096 })]
   const answers: Array<{ status: number, code: string, version: string }> = []
-  let writing = true
+  const traffic = { running: true }
 
   async function caller (): Promise<void> {
-    while (writing) {
+    while (traffic.running) {
       const response = await fetch(`${address}/signup-hook`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -110,7 +111,7 @@ t.test('reload under traffic: no failed call, every answer from one whole versio
     }
     writeFileSync(file, denyAll('version-b'))
     await waitFor('the last version', () => currentCode(app) === 'version-b')
-    writing = false
+    traffic.running = false
   }
   await Promise.all([writer(), caller(), caller(), caller()])
 

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { formatProblem, loadPolicy, type Problem } from './config/load.js'
 import { loadCases, runCases } from './policy/cases.js'
@@ -19,31 +21,40 @@ const USAGE = `usage: auth-hooks <command> [options]
                           and show, rule by rule, which conditions held and which failed
 `
 
+/** Where a command reads and writes; the process's own streams unless a test passes others. */
+export interface CliIo {
+  stdout: { write: (text: string) => unknown }
+  stderr: { write: (text: string) => unknown }
+  stdin: AsyncIterable<unknown> & { isTTY?: boolean }
+}
+
+const processIo: CliIo = process
+
 const DEFAULT_CASES = 'conf/auth.test.yaml'
 const HOOKS: readonly string[] = ['preSignup', 'preLogin']
 
-function printProblems (problems: Problem[], summary: string): number {
-  for (const problem of problems) process.stderr.write(`${formatProblem(problem)}\n`)
-  process.stderr.write(`${summary}\n`)
+function printProblems (io: CliIo, problems: Problem[], summary: string): number {
+  for (const problem of problems) io.stderr.write(`${formatProblem(problem)}\n`)
+  io.stderr.write(`${summary}\n`)
   return 1
 }
 
-async function test (casesFile: string, configOverride: string | undefined): Promise<number> {
+async function test (io: CliIo, casesFile: string, configOverride: string | undefined): Promise<number> {
   const loadedCases = await loadCases(casesFile)
-  if (!loadedCases.ok) return printProblems(loadedCases.problems, `${loadedCases.problems.length} problem(s) in ${casesFile}`)
+  if (!loadedCases.ok) return printProblems(io, loadedCases.problems, `${loadedCases.problems.length} problem(s) in ${casesFile}`)
   const configFile = configOverride ?? loadedCases.config
   const trace = new DecisionTrace()
   const loaded = await loadPolicy(configFile, process.env, { trace: trace.tracer })
-  if (!loaded.ok) return printProblems(loaded.problems, `${loaded.problems.length} problem(s) in ${configFile}`)
+  if (!loaded.ok) return printProblems(io, loaded.problems, `${loaded.problems.length} problem(s) in ${configFile}`)
   const report = runCases(casesFile, loadedCases.cases, loaded.policy, loaded.config, trace)
   const lines = [...report.lines, ...report.gaps.map(gap => `note: ${gap}`), `${report.passed} passed, ${report.failed} failed`]
-  process.stdout.write(`${lines.join('\n')}\n`)
+  io.stdout.write(`${lines.join('\n')}\n`)
   return report.failed === 0 ? 0 : 1
 }
 
-async function readStdin (): Promise<string> {
+async function readStdin (io: CliIo): Promise<string> {
   const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  for await (const chunk of io.stdin) chunks.push(Buffer.from(chunk as Buffer))
   return Buffer.concat(chunks).toString('utf8')
 }
 
@@ -62,41 +73,41 @@ function parseHookRequest (text: string): HookRequest | string {
   return { provider, data }
 }
 
-async function explain (hook: string | undefined, configFile: string): Promise<number> {
+async function explain (io: CliIo, hook: string | undefined, configFile: string): Promise<number> {
   if (hook === undefined || !HOOKS.includes(hook)) {
-    process.stderr.write('auth-hooks explain: --hook preSignup or --hook preLogin is required\n')
+    io.stderr.write('auth-hooks explain: --hook preSignup or --hook preLogin is required\n')
     return 2
   }
-  if (process.stdin.isTTY === true) {
-    process.stderr.write('auth-hooks explain: pipe the request in: auth-hooks explain --hook preSignup < request.json\n')
+  if (io.stdin.isTTY === true) {
+    io.stderr.write('auth-hooks explain: pipe the request in: auth-hooks explain --hook preSignup < request.json\n')
     return 2
   }
-  const request = parseHookRequest(await readStdin())
+  const request = parseHookRequest(await readStdin(io))
   if (typeof request === 'string') {
-    process.stderr.write(`auth-hooks explain: ${request}\n`)
+    io.stderr.write(`auth-hooks explain: ${request}\n`)
     return 2
   }
   const trace = new DecisionTrace()
   const loaded = await loadPolicy(configFile, process.env, { trace: trace.tracer })
-  if (!loaded.ok) return printProblems(loaded.problems, `${loaded.problems.length} problem(s) in ${configFile}`)
+  if (!loaded.ok) return printProblems(io, loaded.problems, `${loaded.problems.length} problem(s) in ${configFile}`)
   const { decision, text } = explainDecision(loaded.policy, loaded.config, trace, hook as HookName, request)
-  process.stdout.write(text)
+  io.stdout.write(text)
   return decision === null ? 1 : 0
 }
 
-async function check (file: string): Promise<number> {
+async function check (io: CliIo, file: string): Promise<number> {
   const loaded = await loadPolicy(file)
   if (!loaded.ok) {
-    for (const problem of loaded.problems) process.stderr.write(`${formatProblem(problem)}\n`)
-    process.stderr.write(`${loaded.problems.length} problem(s) in ${file}\n`)
+    for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem)}\n`)
+    io.stderr.write(`${loaded.problems.length} problem(s) in ${file}\n`)
     return 1
   }
   const hooks = [...loaded.policy.hooks.values()].map(hook => `${hook.name} → POST ${hook.path}`).join(', ')
-  process.stdout.write(`${file}: ok (policy ${loaded.policy.version}; ${hooks})\n`)
+  io.stdout.write(`${file}: ok (policy ${loaded.policy.version}; ${hooks})\n`)
   return 0
 }
 
-export async function main (argv: string[]): Promise<number> {
+export async function main (argv: string[], io: CliIo = processIo): Promise<number> {
   const [command, ...rest] = argv
   const { values, positionals } = parseArgs({
     args: rest,
@@ -114,21 +125,29 @@ export async function main (argv: string[]): Promise<number> {
       await serve({ ...defaults, configFile: file })
       return process.exitCode === undefined ? 0 : Number(process.exitCode)
     case 'check':
-      return await check(file)
+      return await check(io, file)
     case 'test':
-      return await test(positionals[0] ?? DEFAULT_CASES, values.config)
+      return await test(io, positionals[0] ?? DEFAULT_CASES, values.config)
     case 'explain':
-      return await explain(values.hook, file)
+      return await explain(io, values.hook, file)
     default:
-      process.stderr.write(USAGE)
+      io.stderr.write(USAGE)
       return command === undefined || values.help === true ? 0 : 2
   }
 }
 
-try {
-  const code = await main(process.argv.slice(2))
-  if (code !== 0) process.exitCode = code
-} catch (error) {
-  process.stderr.write(`auth-hooks: ${(error as Error).message}\n`)
-  process.exitCode = 2
+/** True when this file is the program being run (the bin, `node dist/cli.js`), not a test's import. */
+function isProgram (): boolean {
+  const script = process.argv[1]
+  return script !== undefined && realpathSync(script) === fileURLToPath(import.meta.url)
+}
+
+if (isProgram()) {
+  try {
+    const code = await main(process.argv.slice(2))
+    if (code !== 0) process.exitCode = code
+  } catch (error) {
+    process.stderr.write(`auth-hooks: ${(error as Error).message}\n`)
+    process.exitCode = 2
+  }
 }

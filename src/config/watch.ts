@@ -163,6 +163,7 @@ export class ConfigReloader {
       this.#log.warn({ dir, err: error }, 'cannot watch this directory for config changes; SIGHUP still reloads')
       return
     }
+    /* c8 ignore next 5: inotify reports errors such as ENOSPC/EMFILE only under system limits a test cannot set */
     watcher.on('error', error => {
       this.#log.warn({ dir, err: error }, 'stopped watching this directory for config changes; SIGHUP still reloads')
       watcher.close()

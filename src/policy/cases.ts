@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path'
 import { Ajv } from 'ajv'
 import { LineCounter, parseDocument } from 'yaml'
 import { offsetOf, type Problem } from '../config/load.js'
-import type { AuthHooksConfig } from '../config/types.js'
+import type { AuthHooksConfig, Hook } from '../config/types.js'
 import { describeDecision } from './explain.js'
 import type { DecisionTrace } from './trace.js'
 import type { Decision, HookName, Policy } from './types.js'
@@ -52,7 +52,7 @@ export async function loadCases (file: string): Promise<CasesLoad> {
   if (doc.errors.length > 0) return { ok: false, problems: doc.errors.map(error => at(error.pos[0], error.message.split('\n')[0] as string)) }
   const data: unknown = doc.toJS({ maxAliasCount: 100 })
   if (!validateCases(data)) {
-    const problems = (validateCases.errors ?? []).map(error => {
+    const problems = (validateCases.errors as NonNullable<typeof validateCases.errors>).map(error => {
       const path = pathOf(error.instancePath)
       const key = error.params.additionalProperty as string | undefined
       const where = path.length === 0 ? 'test file' : path.join('.')
@@ -137,7 +137,7 @@ export function runCases (file: string, cases: PolicyCase[], policy: Policy, con
     }
     trace.reset()
     const decision = hook.decide({ provider: testCase.provider, data: testCase.data })
-    coverage.record(trace, testCase.hook, config.hooks[testCase.hook]?.rules.length ?? 0)
+    coverage.record(trace, testCase.hook, (config.hooks[testCase.hook] as Hook).rules.length)
     if (meetsExpectation(decision, testCase.expect)) {
       report.passed++
       report.lines.push(`ok   ${title}`)

@@ -10,14 +10,9 @@ export interface TraceRecord {
   reads: boolean
 }
 
-function comparePaths (a: Path, b: Path): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const x = a[i] as string | number
-    const y = b[i] as string | number
-    if (x === y) continue
-    return typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y))
-  }
-  return a.length - b.length
+/** Sorts parents before children and rule 2 before rule 10: indexes are zero-padded. */
+function sortKey (path: Path): string {
+  return path.map(part => typeof part === 'number' ? String(part).padStart(8, '0') : part).join('\u0000')
 }
 
 /**
@@ -50,6 +45,8 @@ export class DecisionTrace {
   under (prefix: Path): TraceRecord[] {
     return this.#records
       .filter(record => prefix.every((key, i) => record.path[i] === key))
-      .sort((a, b) => comparePaths(a.path, b.path))
+      .map(record => ({ record, key: sortKey(record.path) }))
+      .sort((a, b) => a.key < b.key ? -1 : 1)
+      .map(({ record }) => record)
   }
 }

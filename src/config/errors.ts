@@ -12,10 +12,13 @@ const CONDITION_KINDS = ['all', 'any', 'not', 'provider', 'field', 'emailDomain'
 const RULE_ACTIONS = ['deny', 'allow', 'roles']
 const DOMAIN_MODES = ['in', 'notIn']
 
+// Ajv reports a schemaPath relative to the $ref'd definition (`#/anyOf`), so the place in the
+// config, not the schema path, tells which anyOf failed.
 const ANY_OF_MESSAGES: Record<string, string> = {
-  '#/definitions/defaultOutcome/anyOf': 'must be allow, deny or {deny: {code, message}}',
-  '#/definitions/domainList/anyOf': 'must be a list of domains or {file: path}',
-  '#/definitions/condition/properties/provider/anyOf': 'must be a provider name or a list of them'
+  default: 'must be allow, deny or {deny: {code, message}}',
+  in: 'must be a list of domains or {file: path}',
+  notIn: 'must be a list of domains or {file: path}',
+  provider: 'must be a provider name or a list of them'
 }
 
 function toPath (instancePath: string): Path {
@@ -44,9 +47,10 @@ function exactlyOne (value: unknown, choices: string[], what: string): string {
     : `has more than one ${what} (${quoteAll(present)}); use one per object`
 }
 
-function oneOfMessage (error: SchemaError, value: unknown): string {
-  if (error.schemaPath.startsWith('#/definitions/rule/')) return exactlyOne(value, RULE_ACTIONS, 'action')
-  if (error.schemaPath.startsWith('#/definitions/emailDomain/')) return exactlyOne(value, DOMAIN_MODES, 'list')
+/** Which oneOf failed, from where it is: a rule (in `rules`), an emailDomain, or a condition. */
+function oneOfMessage (path: Path, value: unknown): string {
+  if (path.at(-2) === 'rules') return exactlyOne(value, RULE_ACTIONS, 'action')
+  if (path.at(-1) === 'emailDomain') return exactlyOne(value, DOMAIN_MODES, 'list')
   return exactlyOne(value, CONDITION_KINDS, 'condition')
 }
 
@@ -69,9 +73,9 @@ function describe (error: SchemaError, data: unknown): SchemaProblem {
         message: `"${error.params.propertyName}" cannot be used in a ${kindOf(value)} condition`
       }
     case 'oneOf':
-      return { path, message: oneOfMessage(error, value) }
+      return { path, message: oneOfMessage(path, value) }
     case 'anyOf':
-      return { path, message: ANY_OF_MESSAGES[error.schemaPath] ?? (error.message as string) }
+      return { path, message: ANY_OF_MESSAGES[String(path.at(-1))] ?? (error.message as string) }
     case 'minProperties':
       return { path, message: 'a field condition needs at least one test (exists, equals, in, notIn, matches, notMatches, minLength, maxLength)' }
     default:

@@ -62,8 +62,9 @@ function substituteEnv (doc: Document, env: NodeJS.ProcessEnv, report: (offset: 
 /** Offset of the node at `path`, or of the key `key` inside it; the nearest existing parent otherwise. */
 export function offsetOf (doc: Document, path: Path, key?: string): number {
   for (let depth = path.length; depth >= 0; depth--) {
-    const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number], items?: Array<{ key: unknown }> } | undefined
-    if (node === undefined || node.range === undefined) continue
+    // an empty document's root is null
+    const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number], items?: Array<{ key: unknown }> } | null | undefined
+    if (node === undefined || node === null || node.range === undefined) continue
     if (key !== undefined && depth === path.length && Array.isArray(node.items)) {
       const pair = node.items.find(item => isScalar(item.key) && item.key.value === key)
       const keyRange = (pair?.key as { range?: [number] } | undefined)?.range

@@ -34,6 +34,7 @@ export async function serve (options: ServeOptions): Promise<void> {
   app.addHook('onClose', async () => { process.off('SIGHUP', reloadOnHangup) })
   // SIGHUP reloads the config instead of shutting down
   closeWithGrace({ delay: 10_000, logger: app.log, skip: ['SIGHUP'] }, async function ({ signal, err }) {
+    /* c8 ignore next: err is set only by an uncaught exception, which a test cannot raise without killing the runner */
     if (err !== undefined) app.log.error({ err }, 'closing after an unexpected error')
     else app.log.info({ signal }, 'shutting down: finishing in-flight requests')
     await app.close()

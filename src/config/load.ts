@@ -50,6 +50,7 @@ function substituteEnv (doc: Document, env: NodeJS.ProcessEnv, report: (offset: 
       node.value = node.value.replace(ENV_REFERENCE, (_match, name: string) => {
         const value = env[name]
         if (value === undefined) {
+          /* c8 ignore next: parsed scalars always carry a range */
           report(node.range?.[0] ?? 0, `environment variable ${name} is not set`)
           return ''
         }
@@ -126,6 +127,7 @@ export async function loadPolicy (file: string, env: NodeJS.ProcessEnv = process
     return { ok: false, files, problems }
   }
   if (!validateConfig(config)) {
+    /* c8 ignore next: a failed validation always sets errors */
     for (const { path, key, message } of describeSchemaErrors(validateConfig.errors ?? [], config)) {
       at(offsetOf(doc, path, key), `${describePath(config, path)}: ${message}`)
     }

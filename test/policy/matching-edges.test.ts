@@ -50,6 +50,15 @@ t.test('an unexpected error while deciding is not swallowed', async t => {
   t.throws(() => policy.hooks.get('preSignup')?.decide({ provider: 'p', data }), /hostile object/)
 })
 
+t.test('deny details and a plain deny default', async t => {
+  const policy = compilePolicy({
+    hooks: { preSignup: { default: 'deny', rules: [{ name: 'r', when: { provider: 'x' }, deny: { code: 'c', message: 'm', detail: { why: 'x' } } }] } }
+  }, { bodyBytes: 1024, fieldLength: 64 }, 'v', context)
+  const decide = policy.hooks.get('preSignup')?.decide
+  t.same(decide?.({ provider: 'x', data: {} }), { outcome: 'deny', status: 403, body: { code: 'c', message: 'm', detail: { why: 'x' } }, rule: 'r' })
+  t.same(decide?.({ provider: 'y', data: {} }), { outcome: 'deny', status: 403, body: { code: 'denied', message: 'Request denied by policy' }, rule: null })
+})
+
 t.test('ConfigError carries every problem', async t => {
   const problems = [{ file: 'a.yaml', line: 1, col: 2, message: 'bad' }]
   const error = new ConfigError(problems)

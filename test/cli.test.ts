@@ -68,6 +68,7 @@ t.test('check: ok, and problems as FILE:LINE:COL with exit 1', async t => {
   t.equal(ok.code, 0)
   t.match(ok.stdout, /^conf\/auth\.yaml: ok \(policy [0-9a-f]{12}; preSignup → POST \/signup-hook, preLogin → POST \/login-hook\)\n$/)
   const dir = t.testdir({ 'auth.yaml': 'hooks:\n  preSignup:\n    rules:\n      - name: x\n        deny: { code: x }\n' })
+  t.match(await cli(['check', join(dir, 'missing.yaml')]), { code: 1, stderr: /missing\.yaml:1:1 cannot read config: ENOENT/ })
   const bad = await cli(['check', join(dir, 'auth.yaml')])
   t.equal(bad.code, 1)
   t.match(bad.stderr, /auth\.yaml:5:\d+ preSignup rule "x" deny: missing "message"\n1 problem\(s\) in /)

@@ -42,6 +42,8 @@ t.test('field conditions read provider and count code points', async t => {
   const short = compileCondition({ field: 'data.name', maxLength: 2 }, [], context)
   t.ok(short({ provider: 'p', data: { name: '😀😀' } }), 'two emoji are two characters')
   t.notOk(short({ provider: 'p', data: { name: 'abc' } }))
+  const shouty = compileCondition({ field: 'data.name', matches: '^[a-z]+$', ignoreCase: true }, [], context)
+  t.ok(shouty({ provider: 'p', data: { name: 'ABC' } }), 'ignoreCase applies to patterns')
 })
 
 t.test('an unexpected error while deciding is not swallowed', async t => {

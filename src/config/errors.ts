@@ -1,5 +1,5 @@
 import type { Path } from '../policy/conditions.js'
-import type { SchemaError } from './schema.js'
+import { schemaDefinition, type SchemaError } from './schema.js'
 
 export interface SchemaProblem {
   path: Path
@@ -12,14 +12,12 @@ const CONDITION_KINDS = ['all', 'any', 'not', 'provider', 'field', 'emailDomain'
 const RULE_ACTIONS = ['deny', 'allow', 'roles']
 const DOMAIN_MODES = ['in', 'notIn']
 
-// Ajv reports a schemaPath relative to the $ref'd definition (`#/anyOf`), so the place in the
-// config, not the schema path, tells which anyOf failed.
-const ANY_OF_MESSAGES: Record<string, string> = {
-  default: 'must be allow, deny or {deny: {code, message}}',
-  in: 'must be a list of domains or {file: path}',
-  notIn: 'must be a list of domains or {file: path}',
-  provider: 'must be a provider name or a list of them'
-}
+// Ajv inlines $refs, so errors are recognised by the schema object they come from, not by path.
+const ANY_OF_MESSAGES = new Map<unknown, string>([
+  [schemaDefinition('defaultOutcome'), 'must be allow, deny or {deny: {code, message}}'],
+  [schemaDefinition('domainList'), 'must be a list of domains or {file: path}'],
+  [(schemaDefinition('condition') as { properties: { provider: object } }).properties.provider, 'must be a provider name or a list of them']
+])
 
 function toPath (instancePath: string): Path {
   if (instancePath === '') return []
@@ -43,19 +41,17 @@ function quoteAll (keys: string[]): string {
 function exactlyOne (value: unknown, choices: string[], what: string): string {
   const present = choices.filter(key => Object.hasOwn(value as object, key))
   return present.length === 0
-    ? `needs ${what}: one of ${quoteAll(choices)}`
+    ? `needs one ${what}, one of ${quoteAll(choices)}`
     : `has more than one ${what} (${quoteAll(present)}); use one per object`
 }
 
-/** Which oneOf failed, from where it is: a rule (in `rules`), an emailDomain, or a condition. */
-function oneOfMessage (path: Path, value: unknown): string {
-  if (path.at(-2) === 'rules') return exactlyOne(value, RULE_ACTIONS, 'action')
-  if (path.at(-1) === 'emailDomain') return exactlyOne(value, DOMAIN_MODES, 'list')
+function oneOfMessage (error: SchemaError, value: unknown): string {
+  if (error.parentSchema === schemaDefinition('rule')) return exactlyOne(value, RULE_ACTIONS, 'action')
+  if (error.parentSchema === schemaDefinition('emailDomain')) return exactlyOne(value, DOMAIN_MODES, 'list')
   return exactlyOne(value, CONDITION_KINDS, 'condition')
 }
 
 function kindOf (value: unknown): string {
-  /* c8 ignore next: propertyNames only applies once a condition kind is present (the schema's if/then) */
   return CONDITION_KINDS.find(kind => Object.hasOwn(value as object, kind)) ?? 'this'
 }
 
@@ -74,10 +70,9 @@ function describe (error: SchemaError, data: unknown): SchemaProblem {
         message: `"${error.params.propertyName}" cannot be used in a ${kindOf(value)} condition`
       }
     case 'oneOf':
-      return { path, message: oneOfMessage(path, value) }
+      return { path, message: oneOfMessage(error, value) }
     case 'anyOf':
-      /* c8 ignore next: every anyOf in the schema is named in ANY_OF_MESSAGES; the fallback covers a future one */
-      return { path, message: ANY_OF_MESSAGES[String(path.at(-1))] ?? (error.message as string) }
+      return { path, message: ANY_OF_MESSAGES.get(error.parentSchema) ?? (error.message as string) }
     case 'minProperties':
       return { path, message: 'a field condition needs at least one test (exists, equals, in, notIn, matches, notMatches, minLength, maxLength)' }
     default:
@@ -101,12 +96,13 @@ export function describeSchemaErrors (errors: SchemaError[], data: unknown): Sch
   for (const error of errors) {
     if (error.keyword === 'if') continue
     if (error.schemaPath.includes('/propertyNames/')) continue
+    // "more than one condition" already says it; the per-kind key checks would only repeat it
+    if (error.keyword === 'propertyNames' && groups.some(group => group.keyword === 'oneOf' && group.instancePath === error.instancePath)) continue
     const group = groups.find(parent => parent !== error && isBranchOf(error, parent))
     if (group !== undefined && (group.keyword === 'oneOf' || error.instancePath === group.instancePath)) continue
     if (error.keyword === 'anyOf' && errors.some(inner => isBranchOf(inner, error) && inner.instancePath !== error.instancePath)) continue
     const problem = describe(error, data)
     const id = `${problem.path.join('/')}|${problem.key ?? ''}|${problem.message}`
-    /* c8 ignore next: allErrors can report one fault through two schema paths; no current config is known to */
     if (seen.has(id)) continue
     seen.add(id)
     problems.push(problem)

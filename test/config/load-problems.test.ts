@@ -27,6 +27,7 @@ const cases: Array<[string, string, RegExp[]]> = [
   ['a wrong type', 'limits: { bodyBytes: lots }\nhooks: { preSignup: { rules: [] } }\n', [/^1:22 limits\.bodyBytes: must be integer$/]],
   ['roles on login', 'hooks:\n  preLogin:\n    rules:\n      - { name: r, roles: [a] }\n', [/^4:\d+ preLogin rule "r" roles: roles can only be assigned on preSignup/]],
   ['an unsafe regex', rule('{ field: data.x, matches: "^(a+)+$" }'), [/^5:\d+ preSignup rule "r" when\.matches: pattern "\^\(a\+\)\+\$" can backtrack catastrophically \(exponential time/]],
+  ['a polynomial regex', rule('{ field: data.x, matches: "a*a*$" }'), [/pattern "a\*a\*\$" can backtrack catastrophically \(polynomial time, .*anchor it with/]],
   ['an invalid regex', rule('{ field: data.x, notMatches: "(" }'), [/pattern "\(" is not a valid regular expression/]],
   ['minLength over maxLength', rule('{ field: data.x, minLength: 5, maxLength: 2 }'), [/minLength 5 is greater than maxLength 2/]],
   ['a bad inline domain', rule('{ emailDomain: { in: [good.com, "bad domain"] } }'), [/"bad domain" is not a domain name/]],

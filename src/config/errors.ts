@@ -105,7 +105,7 @@ export function describeSchemaErrors (errors: SchemaError[], data: unknown): Sch
     if (error.keyword === 'anyOf' && errors.some(inner => isBranchOf(inner, error) && inner.instancePath !== error.instancePath)) continue
     const problem = describe(error, data)
     const id = `${problem.path.join('/')}|${problem.key ?? ''}|${problem.message}`
-    /* c8 ignore next: allErrors can report one fault through two schema paths; no current config is known to */
+    /* c8 ignore next: a guard against allErrors reporting one fault twice; no config in the tests is known to trigger it */
     if (seen.has(id)) continue
     seen.add(id)
     problems.push(problem)

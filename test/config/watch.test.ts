@@ -151,6 +151,16 @@ t.test('rapid writes are debounced into one reload of the last version', async t
   t.equal((await signupCode(app)).code, 'write-5')
 })
 
+t.test('a Kubernetes ConfigMap swap (renaming the ..data link) reloads', async t => {
+  const { app, dir, file, events } = await start(t, { 'auth.yaml': denyAll('mounted') })
+  writeFileSync(file, denyAll('swapped'))
+  await waitFor('the first reload', () => events.length === 1)
+  writeFileSync(join(dir, '..data_tmp'), '')
+  renameSync(join(dir, '..data_tmp'), join(dir, '..data'))
+  await waitFor('the reload on the link swap', () => events.length === 2)
+  t.equal(currentCode(app), 'swapped')
+})
+
 t.test('files the config does not read are ignored', async t => {
   const { dir, events } = await start(t, { 'auth.yaml': denyAll('start') })
   writeFileSync(join(dir, 'notes.txt'), 'unrelated')

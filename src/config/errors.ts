@@ -76,6 +76,7 @@ function describe (error: SchemaError, data: unknown): SchemaProblem {
       /* c8 ignore next: every anyOf in the schema is in ANY_OF_MESSAGES; the fallback covers a future one */
       return { path, message: ANY_OF_MESSAGES.get(error.parentSchema) ?? (error.message as string) }
     case 'minProperties':
+      if (path.length === 1) return { path, message: 'needs at least one hook: preSignup or preLogin' }
       return { path, message: 'a field condition needs at least one test (exists, equals, in, notIn, matches, notMatches, minLength, maxLength)' }
     default:
       return { path, message: error.message as string }

@@ -7,7 +7,7 @@ import type { ConditionContext, Path, Tracer } from '../policy/conditions.js'
 import { domainsFromList, domainsFromText, type DomainSet } from '../policy/domains.js'
 import type { Limits, Policy } from '../policy/types.js'
 import { describeSchemaErrors } from './errors.js'
-import { schemaDefault, validateConfig } from './schema.js'
+import { schemaDefault, validateConfig, type SchemaError } from './schema.js'
 import type { AuthHooksConfig } from './types.js'
 
 /** One thing wrong with a config, at a place an editor can jump to. */
@@ -50,8 +50,7 @@ function substituteEnv (doc: Document, env: NodeJS.ProcessEnv, report: (offset: 
       node.value = node.value.replace(ENV_REFERENCE, (_match, name: string) => {
         const value = env[name]
         if (value === undefined) {
-          /* c8 ignore next: parsed scalars always carry a range */
-          report(node.range?.[0] ?? 0, `environment variable ${name} is not set`)
+          report((node.range as [number, number, number])[0], `environment variable ${name} is not set`) // parsed scalars always have a range
           return ''
         }
         return value
@@ -63,8 +62,8 @@ function substituteEnv (doc: Document, env: NodeJS.ProcessEnv, report: (offset: 
 /** Offset of the node at `path`, or of the key `key` inside it; the nearest existing parent otherwise. */
 export function offsetOf (doc: Document, path: Path, key?: string): number {
   for (let depth = path.length; depth >= 0; depth--) {
-    // an empty document's root is null
-    const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number], items?: Array<{ key: unknown }> } | null | undefined
+    const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number], items?: Array<{ key: unknown }> } | undefined
+    // an empty document's root is null, not undefined
     if (node === undefined || node === null || node.range === undefined) continue
     if (key !== undefined && depth === path.length && Array.isArray(node.items)) {
       const pair = node.items.find(item => isScalar(item.key) && item.key.value === key)
@@ -115,7 +114,8 @@ export async function loadPolicy (file: string, env: NodeJS.ProcessEnv = process
   }
 
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true })
-  for (const error of doc.errors) at(error.pos[0], error.message.split('\n')[0] as string)
+  // yaml repeats the position in its message ("... at line 4, column 7:"); the problem already has it
+  for (const error of doc.errors) at(error.pos[0], (error.message.split('\n')[0] as string).replace(/ at line \d+, column \d+:?$/, ''))
   if (problems.length > 0) return { ok: false, files, problems }
 
   substituteEnv(doc, env, at)
@@ -127,8 +127,7 @@ export async function loadPolicy (file: string, env: NodeJS.ProcessEnv = process
     return { ok: false, files, problems }
   }
   if (!validateConfig(config)) {
-    /* c8 ignore next: a failed validation always sets errors */
-    for (const { path, key, message } of describeSchemaErrors(validateConfig.errors ?? [], config)) {
+    for (const { path, key, message } of describeSchemaErrors(validateConfig.errors as SchemaError[], config)) {
       at(offsetOf(doc, path, key), `${describePath(config, path)}: ${message}`)
     }
     return { ok: false, files, problems: sortProblems(problems) }

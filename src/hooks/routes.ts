@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { errorBodySchema } from '../errors.js'
-import type { CompiledHook, HookRequest, Policy } from '../policy/types.js'
+import { ErrorCode, errorBodySchema } from '../errors.js'
+import type { CompiledHook, HookName, HookRequest, Policy } from '../policy/types.js'
 
 export const POLICY_VERSION_HEADER = 'x-auth-hooks-policy'
 
@@ -44,17 +44,40 @@ function pathOf (url: string): string {
 /**
  * POST hook routes. Every POST that no other route claims lands here and its path is looked up in
  * the policy in force (one Map get), so a reload that changes a hook's path or adds a hook applies
- * at once; a path that is not a hook answers the usual 404 before the body is read.
+ * at once; a path that is not a hook answers the usual 404 before the body is read, and a path
+ * whose hook a newer policy dropped answers 404 unknown-hook.
  */
 export default async function hookRoutes (app: FastifyInstance): Promise<void> {
   const { policies, metrics } = app
   app.decorateRequest('hookTarget', null)
+  const lookups = new WeakMap<Policy, ReadonlyMap<string, CompiledHook>>()
+  const served = new Map<string, HookName>()
+
+  /** The policy's hooks by path, built once per policy. */
+  function pathsOf (policy: Policy): ReadonlyMap<string, CompiledHook> {
+    let paths = lookups.get(policy)
+    if (paths === undefined) {
+      paths = new Map([...policy.hooks.values()].map(hook => [hook.path, hook]))
+      for (const hook of policy.hooks.values()) served.set(hook.path, hook.name)
+      lookups.set(policy, paths)
+    }
+    return paths
+  }
+  pathsOf(policies.current)
+  policies.onChange(event => { if (event.type === 'loaded') pathsOf(event.policy) })
 
   function routeToHook (request: FastifyRequest, reply: FastifyReply, done: () => void): void {
     const policy = policies.current
-    const hook = policy.paths.get(pathOf(request.url))
+    const path = pathOf(request.url)
+    const hook = pathsOf(policy).get(path)
     if (hook === undefined) {
-      reply.callNotFound()
+      const dropped = served.get(path)
+      if (dropped === undefined || policy.hooks.has(dropped)) {
+        reply.callNotFound()
+        return
+      }
+      reply.code(404).header(POLICY_VERSION_HEADER, policy.version)
+        .send({ code: ErrorCode.unknownHook, message: `The ${dropped} hook is not configured` })
       return
     }
     request.hookTarget = { policy, hook }

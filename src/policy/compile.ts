@@ -94,5 +94,5 @@ export function compilePolicy (config: AuthHooksConfig, limits: Limits, version:
     paths.set(compiled.path, name)
     hooks.set(name, compiled)
   }
-  return { version, limits, hooks, paths: new Map([...hooks.values()].map(hook => [hook.path, hook])) }
+  return { version, limits, hooks }
 }

@@ -32,6 +32,4 @@ export interface Policy {
   version: string
   limits: Limits
   hooks: ReadonlyMap<HookName, CompiledHook>
-  /** The same hooks by URL path: hook routes look the path up per request, so path changes apply on reload. */
-  paths: ReadonlyMap<string, CompiledHook>
 }

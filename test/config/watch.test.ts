@@ -229,7 +229,7 @@ t.test('hook paths come from the policy in force: a reload can move a hook or ad
   const { app, file } = await start(t, { 'auth.yaml': denyAll('moved') })
   t.equal((await signupCode(app, '/signup-hook')).status, 403)
   writeFileSync(file, denyAll('moved', { path: '/hooks/join', login: '  preLogin: {rules: []}' }))
-  await waitFor('the new paths', () => app.policies.current.paths.has('/hooks/join'))
+  await waitFor('the new paths', () => app.policies.current.hooks.get('preSignup')?.path === '/hooks/join')
   t.match(await signupCode(app, '/hooks/join?source=test'), { status: 403, code: 'moved' })
   const old = await app.inject({ method: 'POST', url: '/signup-hook', payload: { provider: 'email', data: {} } })
   t.same([old.statusCode, old.json().code], [404, 'not-found'])

@@ -50,7 +50,6 @@ export function toErrorReply (error: FastifyError): { status: number, body: Erro
   if (error.validation !== undefined) {
     const detail = error.validation.map(issue => ({
       path: issue.instancePath === '' ? '/' : issue.instancePath,
-      /* c8 ignore next: Ajv sets a message on every error; the fallback only guards its typing */
       message: issue.message ?? 'is invalid'
     }))
     return { status: 400, body: { code: ErrorCode.invalidRequest, message: 'Request body must be {"provider": string, "data": object}', detail } }

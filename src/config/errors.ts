@@ -52,7 +52,6 @@ function oneOfMessage (error: SchemaError, value: unknown): string {
 }
 
 function kindOf (value: unknown): string {
-  /* c8 ignore next: propertyNames only applies once a condition kind is present (the schema's if/then) */
   return CONDITION_KINDS.find(kind => Object.hasOwn(value as object, kind)) ?? 'this'
 }
 
@@ -73,7 +72,6 @@ function describe (error: SchemaError, data: unknown): SchemaProblem {
     case 'oneOf':
       return { path, message: oneOfMessage(error, value) }
     case 'anyOf':
-      /* c8 ignore next: every anyOf in the schema is in ANY_OF_MESSAGES; the fallback covers a future one */
       return { path, message: ANY_OF_MESSAGES.get(error.parentSchema) ?? (error.message as string) }
     case 'minProperties':
       if (path.length === 1) return { path, message: 'needs at least one hook: preSignup or preLogin' }
@@ -106,7 +104,6 @@ export function describeSchemaErrors (errors: SchemaError[], data: unknown): Sch
     if (error.keyword === 'anyOf' && errors.some(inner => isBranchOf(inner, error) && inner.instancePath !== error.instancePath)) continue
     const problem = describe(error, data)
     const id = `${problem.path.join('/')}|${problem.key ?? ''}|${problem.message}`
-    /* c8 ignore next: a guard against allErrors reporting one fault twice; no config in the tests is known to trigger it */
     if (seen.has(id)) continue
     seen.add(id)
     problems.push(problem)

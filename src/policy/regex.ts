@@ -21,11 +21,9 @@ function analyse (pattern: string, flags: string): RegexCheck {
       ok: false,
       reason: `can backtrack catastrophically (${report.complexity.type} time, e.g. on ${report.attack.pattern}); ${advice}`
     }
-  /* c8 ignore start: recheck answers unknown only when its analysis times out (2 s), too slow and machine-dependent to test */
   }
   return { ok: false, reason: 'could not be proven safe from catastrophic backtracking' }
 }
-/* c8 ignore stop */
 
 /**
  * Compiles a pattern after proving it cannot backtrack catastrophically (recheck's analysis,

@@ -1,8 +1,10 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import configWatcher, { type WatchOptions } from './config/watch.js'
 import errors, { replyWithError } from './errors.js'
 import healthRoutes from './health.js'
 import hookRoutes from './hooks/routes.js'
 import { loggerOptions } from './logger.js'
+import metrics from './metrics.js'
 import policyStore from './policy/store.js'
 import portal from './portal/index.js'
 import security from './security/plugin.js'
@@ -22,6 +24,8 @@ export interface AppOptions {
   loadShedding?: boolean
   /** Store location; from DATABASE_URL and the store section when left out (tests pass their own). */
   store?: StoreOptions
+  /** Reload the policy when these files change (and on `app.configReloader.reload()`). */
+  watch?: WatchOptions
 }
 
 export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
@@ -45,6 +49,8 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   await app.register(errors)
   await app.register(policyStore, { policy: options.policy })
   await app.register(security, { loadShedding: options.loadShedding === true })
+  await app.register(metrics)
+  if (options.watch !== undefined) await app.register(configWatcher, options.watch)
   await app.register(healthRoutes)
   await app.register(hookRoutes)
   await app.register(portal, { config: options.config })

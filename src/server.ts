@@ -25,8 +25,15 @@ export async function serve (options: ServeOptions): Promise<void> {
     process.exitCode = 1
     return
   }
-  const app = await buildApp({ policy: loaded.policy, config: loaded.config, loadShedding: true })
-  closeWithGrace({ delay: 10_000, logger: app.log }, async function ({ signal, err }) {
+  const app = await buildApp({ policy: loaded.policy, config: loaded.config, loadShedding: true, watch: { file: options.configFile, files: loaded.files } })
+  const reloadOnHangup = (): void => {
+    app.log.info({ config: options.configFile }, 'SIGHUP: reloading config')
+    app.configReloader.reload().catch(/* c8 ignore next: reload() reports its own failures */ () => {})
+  }
+  process.on('SIGHUP', reloadOnHangup)
+  app.addHook('onClose', async () => { process.off('SIGHUP', reloadOnHangup) })
+  // SIGHUP reloads the config instead of shutting down
+  closeWithGrace({ delay: 10_000, logger: app.log, skip: ['SIGHUP'] }, async function ({ signal, err }) {
     if (err !== undefined) app.log.error({ err }, 'closing after an unexpected error')
     else app.log.info({ signal }, 'shutting down: finishing in-flight requests')
     await app.close()

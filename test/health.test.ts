@@ -8,7 +8,7 @@ t.test('/healthz says the process answers; /readyz names the policy in force', a
   t.same([health.statusCode, health.json()], [200, { status: 'ok' }])
   const ready = await app.inject({ method: 'GET', url: '/readyz' })
   t.equal(ready.statusCode, 200)
-  t.same(ready.json(), { status: 'ready', policy: app.policies.current.version })
+  t.same(ready.json(), { status: 'ready', policy: app.policies.current.version, newestConfig: { ok: true } })
   t.match(ready.json().policy, /^[0-9a-f]{12}$/)
   const post = await app.inject({ method: 'POST', url: '/healthz' })
   t.equal(post.statusCode, 405)

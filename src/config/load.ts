@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { dirname, isAbsolute, relative, resolve } from 'node:path'
 import { isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml'
 import { compilePolicy } from '../policy/compile.js'
-import type { ConditionContext, Path } from '../policy/conditions.js'
+import type { ConditionContext, Path, Tracer } from '../policy/conditions.js'
 import { domainsFromList, domainsFromText, type DomainSet } from '../policy/domains.js'
 import type { Limits, Policy } from '../policy/types.js'
 import { describeSchemaErrors } from './errors.js'
@@ -21,6 +21,13 @@ export interface Problem {
 export type LoadResult =
   | { ok: true, policy: Policy, config: AuthHooksConfig, files: string[] }
   | { ok: false, problems: Problem[], files: string[] }
+
+export interface LoadOptions {
+  /** Compile with a tracing wrapper around every condition (only `explain` does). */
+  trace?: Tracer
+  /** Extra checks on the validated config (a reload refuses what cannot change live). */
+  check?: (config: AuthHooksConfig) => Array<{ path: Path, message: string }>
+}
 
 export function formatProblem (problem: Problem): string {
   return `${problem.file}:${problem.line}:${problem.col} ${problem.message}`
@@ -95,7 +102,7 @@ function limitsOf (config: AuthHooksConfig): Limits {
  * validate against conf/auth.schema.json → compile rules and list files. Never throws for a bad
  * config: every problem is returned with its file, line and column.
  */
-export async function loadPolicy (file: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadResult> {
+export async function loadPolicy (file: string, env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Promise<LoadResult> {
   const files = [file]
   let text: string
   try {
@@ -129,6 +136,7 @@ export async function loadPolicy (file: string, env: NodeJS.ProcessEnv = process
     }
     return { ok: false, files, problems: sortProblems(problems) }
   }
+  for (const { path, message } of options.check?.(config) ?? []) at(offsetOf(doc, path), `${describePath(config, path)}: ${message}`)
 
   const hash = createHash('sha256').update(text)
   const baseDir = dirname(file)
@@ -159,7 +167,8 @@ export async function loadPolicy (file: string, env: NodeJS.ProcessEnv = process
       const { set, errors } = domainsFromList(list)
       for (const error of errors) at(offsetOf(doc, [...path, error.line]), `${describePath(config, path)}: ${error.message}`)
       return set
-    }
+    },
+    ...(options.trace === undefined ? {} : { trace: options.trace })
   }
   const policy = compilePolicy(config, limitsOf(config), hash.digest('hex').slice(0, 12), context)
   if (problems.length > 0) return { ok: false, files, problems: sortProblems(problems) }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ErrorCode, errorBodySchema } from '../errors.js'
+import type { CompiledHook, HookName, HookRequest, Policy } from '../policy/types.js'
 import { authenticateCaller, verifyCallerBody } from '../security/plugin.js'
-import type { Decision, HookName, HookRequest } from '../policy/types.js'
 
 export const POLICY_VERSION_HEADER = 'x-auth-hooks-policy'
 
@@ -25,34 +25,85 @@ const schema = {
   response: { 200: allowSchema, '4xx': errorBodySchema, '5xx': errorBodySchema }
 }
 
-function unknownHook (hook: HookName): Decision {
-  return {
-    outcome: 'deny',
-    status: 404,
-    body: { code: ErrorCode.unknownHook, message: `The ${hook} hook is not configured` },
-    rule: null
+/** The policy and hook a request was routed by, fixed when it arrives so one policy decides it wholly. */
+export interface HookTarget {
+  policy: Policy
+  hook: CompiledHook
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    hookTarget: HookTarget | null
   }
 }
 
-/** POST routes for each configured hook; the answer comes from the policy in force at that moment. */
+function pathOf (url: string): string {
+  const query = url.indexOf('?')
+  return query === -1 ? url : url.slice(0, query)
+}
+
+/**
+ * POST hook routes. Every POST that no other route claims lands here and its path is looked up in
+ * the policy in force (one Map get), so a reload that changes a hook's path or adds a hook applies
+ * at once; a path that is not a hook answers the usual 404 before the body is read, and a path
+ * whose hook a newer policy dropped answers 404 unknown-hook.
+ */
 export default async function hookRoutes (app: FastifyInstance): Promise<void> {
-  const { policies } = app
-  const { limits } = policies.current
-  for (const { name, path } of policies.current.hooks.values()) {
-    app.post<{ Body: HookRequest }>(path, { schema, bodyLimit: limits.bodyBytes, onRequest: authenticateCaller, preValidation: verifyCallerBody }, function (request: FastifyRequest<{ Body: HookRequest }>, reply: FastifyReply) {
-      const policy = policies.current
-      const hook = policy.hooks.get(name)
-      const decision = hook === undefined ? unknownHook(name) : hook.decide(request.body)
-      request.log.info({
-        hook: name,
-        provider: request.body.provider,
-        outcome: decision.outcome,
-        rule: decision.rule,
-        status: decision.status,
-        policy: policy.version,
-        ms: Math.round(reply.elapsedTime * 1000) / 1000
-      }, 'decision')
-      return reply.code(decision.status).header(POLICY_VERSION_HEADER, policy.version).send(decision.body)
-    })
+  const { policies, metrics } = app
+  app.decorateRequest('hookTarget', null)
+  const lookups = new WeakMap<Policy, ReadonlyMap<string, CompiledHook>>()
+  const served = new Map<string, HookName>()
+
+  /** The policy's hooks by path, built once per policy. */
+  function pathsOf (policy: Policy): ReadonlyMap<string, CompiledHook> {
+    let paths = lookups.get(policy)
+    if (paths === undefined) {
+      paths = new Map([...policy.hooks.values()].map(hook => [hook.path, hook]))
+      for (const hook of policy.hooks.values()) served.set(hook.path, hook.name)
+      lookups.set(policy, paths)
+    }
+    return paths
   }
+  pathsOf(policies.current)
+  policies.onChange(event => { if (event.type === 'loaded') pathsOf(event.policy) })
+
+  function routeToHook (request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+    const policy = policies.current
+    const path = pathOf(request.url)
+    const hook = pathsOf(policy).get(path)
+    if (hook === undefined) {
+      const dropped = served.get(path)
+      if (dropped === undefined || policy.hooks.has(dropped)) {
+        reply.callNotFound()
+        return
+      }
+      reply.code(404).header(POLICY_VERSION_HEADER, policy.version)
+        .send({ code: ErrorCode.unknownHook, message: `The ${dropped} hook is not configured` })
+      return
+    }
+    request.hookTarget = { policy, hook }
+    done()
+  }
+
+  app.post<{ Body: HookRequest }>('/*', {
+    schema,
+    bodyLimit: policies.current.limits.bodyBytes,
+    onRequest: [routeToHook, authenticateCaller],
+    preValidation: verifyCallerBody
+  }, function (request: FastifyRequest<{ Body: HookRequest }>, reply: FastifyReply) {
+    const { policy, hook } = request.hookTarget as HookTarget
+    const decision = hook.decide(request.body)
+    const seconds = reply.elapsedTime / 1000
+    metrics.decided(hook.name, decision, seconds)
+    request.log.info({
+      hook: hook.name,
+      provider: request.body.provider,
+      outcome: decision.outcome,
+      rule: decision.rule,
+      status: decision.status,
+      policy: policy.version,
+      ms: Math.round(reply.elapsedTime * 1000) / 1000
+    }, 'decision')
+    return reply.code(decision.status).header(POLICY_VERSION_HEADER, policy.version).send(decision.body)
+  })
 }

@@ -26,7 +26,8 @@ function defaultDecision (outcome: DefaultOutcome | undefined): Decision | null 
 }
 
 function compileRule (rule: Rule, hook: HookName, path: Path, context: ConditionContext): CompiledRule {
-  const test = compileCondition(rule.when, [...path, 'when'], context)
+  const when = compileCondition(rule.when, [...path, 'when'], context)
+  const test = context.trace === undefined ? when : context.trace(path, `rule "${rule.name}"`, when)
   if (rule.deny !== undefined) return { name: rule.name, test, action: 'deny', decision: denyDecision(rule.deny, rule.name) }
   if (rule.roles !== undefined) {
     if (hook === 'preLogin') context.problem([...path, 'roles'], 'roles can only be assigned on preSignup (the auth system ignores them on login)')

@@ -20,7 +20,15 @@ export interface ConditionContext {
   problem: (path: Path, message: string) => void
   /** Resolves an email domain list (inline or from a file) to a set; null after recording a problem. */
   domainList: (list: NonNullable<EmailDomainCondition['in']>, path: Path) => DomainSet | null
+  /** Set only when compiling for `explain`: wraps each compiled test so its result can be shown. */
+  trace?: Tracer
 }
+
+/**
+ * Wraps a compiled test to record, per request, whether it held and the value it looked at.
+ * The wrapped test is the real one, so a trace can never disagree with a decision.
+ */
+export type Tracer = (path: Path, label: string, test: Test, read?: (request: HookRequest) => unknown) => Test
 
 const always: Test = () => true
 const MAX_EMAIL_LENGTH = 254
@@ -155,9 +163,57 @@ function compileEmailDomain (condition: EmailDomainCondition, path: Path, contex
     : request => { const domain = domainOf(request); return domain === null || !domains.has(domain, subdomains) }
 }
 
+function listLabel (values: readonly unknown[]): string {
+  return `[${values.map(value => JSON.stringify(value)).join(', ')}]`
+}
+
+function fieldLabel (condition: Condition): string {
+  const parts: string[] = []
+  if (condition.exists !== undefined) parts.push(condition.exists ? 'exists' : 'is absent')
+  if (condition.equals !== undefined) parts.push(`equals ${JSON.stringify(condition.equals)}`)
+  if (condition.in !== undefined) parts.push(`in ${listLabel(condition.in)}`)
+  if (condition.notIn !== undefined) parts.push(`not in ${listLabel(condition.notIn)}`)
+  if (condition.matches !== undefined) parts.push(`matches /${condition.matches}/`)
+  if (condition.notMatches !== undefined) parts.push(`does not match /${condition.notMatches}/`)
+  if (condition.minLength !== undefined || condition.maxLength !== undefined) {
+    parts.push(`length ${condition.minLength ?? 0}..${condition.maxLength ?? '∞'}`)
+  }
+  const fold = condition.ignoreCase === true ? ' (ignoring case)' : ''
+  return `${condition.field as string} ${parts.join(', ')}${fold}`
+}
+
+function emailDomainLabel (condition: EmailDomainCondition): string {
+  const list = (condition.in ?? condition.notIn) as NonNullable<EmailDomainCondition['in']>
+  const where = Array.isArray(list) ? listLabel(list) : `file ${list.file}`
+  const subdomains = condition.subdomains === true ? ' (or a subdomain)' : ''
+  return `email domain of ${condition.field ?? 'data.email'} ${condition.in !== undefined ? 'in' : 'not in'} ${where}${subdomains}`
+}
+
+/** A one-line description of a condition and the value it reads, for traces. */
+function describeCondition (condition: Condition): { label: string, read?: (request: HookRequest) => unknown } {
+  if (condition.all !== undefined) return { label: 'all of' }
+  if (condition.any !== undefined) return { label: 'any of' }
+  if (condition.not !== undefined) return { label: 'not' }
+  if (condition.provider !== undefined) {
+    const label = typeof condition.provider === 'string' ? `provider is ${JSON.stringify(condition.provider)}` : `provider in ${listLabel(condition.provider)}`
+    return { label, read: request => request.provider }
+  }
+  if (condition.emailDomain !== undefined) {
+    return { label: emailDomainLabel(condition.emailDomain), read: compileGetter(condition.emailDomain.field ?? 'data.email') }
+  }
+  return { label: fieldLabel(condition), read: compileGetter(condition.field as string) }
+}
+
 /** Compiles a condition into a test. Problems are reported through the context, never thrown. */
 export function compileCondition (condition: Condition | undefined, path: Path, context: ConditionContext): Test {
   if (condition === undefined) return always
+  const test = compileUntraced(condition, path, context)
+  if (context.trace === undefined) return test
+  const { label, read } = describeCondition(condition)
+  return context.trace(path, label, test, read)
+}
+
+function compileUntraced (condition: Condition, path: Path, context: ConditionContext): Test {
   if (condition.all !== undefined) return allOf(condition.all.map((c, i) => compileCondition(c, [...path, 'all', i], context)))
   if (condition.any !== undefined) return anyOf(condition.any.map((c, i) => compileCondition(c, [...path, 'any', i], context)))
   if (condition.not !== undefined) {

@@ -2,7 +2,8 @@ import underPressure from '@fastify/under-pressure'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import fp from 'fastify-plugin'
 import { ErrorCode, type ErrorBody } from '../errors.js'
-import type { Limits } from '../policy/types.js'
+import type { HookTarget } from '../hooks/routes.js'
+import type { Limits, Policy } from '../policy/types.js'
 import type { Refusal } from './caller.js'
 import { jsonLimitError } from './json-limits.js'
 import { ReplayCache } from './replay-cache.js'
@@ -35,23 +36,28 @@ export const SECURITY_HEADERS = Object.freeze({
 const nowSeconds = (): number => Math.floor(Date.now() / 1000)
 
 function refuse (request: FastifyRequest, reply: FastifyReply, refusal: Refusal): void {
-  const { caller } = request.server.policies.current
+  const { caller } = policyOf(request)
   request.log.info({ code: ErrorCode.unauthorized, reason: refusal }, 'caller refused')
   if (caller.challenge !== null) reply.header('www-authenticate', caller.challenge)
   const body: ErrorBody = { code: ErrorCode.unauthorized, message: `Caller not authenticated: ${refusal}` }
   reply.code(401).send(body)
 }
 
+/** The policy deciding this request: the one its hook was routed by, so a reload never splits a request. */
+function policyOf (request: FastifyRequest): Policy {
+  return (request.hookTarget as HookTarget).policy
+}
+
 /** Route onRequest hook: refuses a caller on its headers alone, before the body is read. */
 export function authenticateCaller (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
-  const refusal = request.server.policies.current.caller.checkHeaders(request.headers, nowSeconds())
+  const refusal = policyOf(request).caller.checkHeaders(request.headers, nowSeconds())
   if (refusal === null) done()
   else refuse(request, reply, refusal)
 }
 
 /** Route preValidation hook: checks what needs the raw body (signature, replay) before any rule runs. */
 export function verifyCallerBody (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
-  const { caller } = request.server.policies.current
+  const { caller } = policyOf(request)
   const refusal = caller.checkBody(request.headers, request.rawBody ?? EMPTY, request.server.replayCache, nowSeconds())
   if (refusal === null) done()
   else refuse(request, reply, refusal)

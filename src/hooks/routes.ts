@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ErrorCode, errorBodySchema } from '../errors.js'
+import { decisionLogger } from '../logger.js'
 import type { Decision, HookName, HookRequest } from '../policy/types.js'
 
 export const POLICY_VERSION_HEADER = 'x-auth-hooks-policy'
@@ -37,12 +38,14 @@ function unknownHook (hook: HookName): Decision {
 export default async function hookRoutes (app: FastifyInstance): Promise<void> {
   const { policies } = app
   const { limits } = policies.current
+  const decisions = decisionLogger(app.log)
   for (const { name, path } of policies.current.hooks.values()) {
     app.post<{ Body: HookRequest }>(path, { schema, bodyLimit: limits.bodyBytes }, function (request: FastifyRequest<{ Body: HookRequest }>, reply: FastifyReply) {
       const policy = policies.current
       const hook = policy.hooks.get(name)
       const decision = hook === undefined ? unknownHook(name) : hook.decide(request.body)
-      request.log.info({
+      decisions.info({
+        reqId: request.id,
         hook: name,
         provider: request.body.provider,
         outcome: decision.outcome,

@@ -98,6 +98,12 @@ async function memory (pid) {
   return { peakRssMB: Math.round(kb('VmHWM') / 1024), rssMB: Math.round(kb('VmRSS') / 1024) }
 }
 
+// utime + stime of the whole process (all threads), in clock ticks (getconf CLK_TCK: 100 on Linux).
+async function cpuTicks (pid) {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ')
+  return Number(fields[11]) + Number(fields[12])
+}
+
 async function waitUntilReady (url, child, stderr) {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${stderr.join('')}`)
@@ -160,7 +166,12 @@ async function runScenario (scenario, dir) {
       for (const [i, server] of scenario.servers.entries()) {
         const stop = server.reloadEveryMs === undefined ? () => {} : keepRewriting(server, server.reloadEveryMs)
         try {
-          rounds[i].push(await load(server, running[i], round === 0 ? settings.warmup : 0))
+          const before = await cpuTicks(running[i].child.pid)
+          const result = await load(server, running[i], round === 0 ? settings.warmup : 0)
+          // CPU per request holds up on a busy machine where req/s does not; warm-up requests excluded.
+          const ticks = await cpuTicks(running[i].child.pid) - before
+          const share = settings.duration / (settings.duration + (round === 0 ? settings.warmup : 0))
+          rounds[i].push({ ...result, cpuUsPerRequest: Math.round(ticks * 10_000 * share / result.requests) })
         } finally {
           stop()
         }
@@ -175,6 +186,7 @@ async function runScenario (scenario, dir) {
         p50: pick('p50'),
         p99: pick('p99'),
         p999: pick('p999'),
+        cpuUsPerRequest: pick('cpuUsPerRequest'),
         errors: runs.reduce((sum, run) => sum + run.errors, 0),
         startupMs: running[i].startupMs,
         ...(await memory(running[i].child.pid)),
@@ -197,6 +209,7 @@ function printScenario (result) {
     'p50 ms': server.p50,
     'p99 ms': server.p99,
     'p99.9 ms': server.p999,
+    'CPU µs/req': server.cpuUsPerRequest,
     'peak RSS MB': server.peakRssMB,
     'RSS after MB': server.rssMB,
     'startup ms': server.startupMs,

@@ -15,8 +15,8 @@ function capture (): { lines: Array<Record<string, unknown>>, stream: Writable }
 }
 
 t.test('logger options: level from the argument or LOG_LEVEL, secrets redacted', async t => {
-  t.equal(loggerOptions('debug').level, 'debug')
-  t.equal(loggerOptions().level, process.env.LOG_LEVEL ?? 'info')
+  t.match(loggerOptions('debug'), { level: 'debug' })
+  t.match(loggerOptions(), { level: process.env.LOG_LEVEL ?? 'info' })
   const { lines, stream } = capture()
   const log = pino(loggerOptions('info') as pino.LoggerOptions, stream)
   log.info({ data: { password: 'hunter2' }, req: { headers: { authorization: 'Bearer x' } } }, 'other')

@@ -6,6 +6,12 @@ export interface DomainEntryError {
   message: string
 }
 
+// Lower-case ASCII labels of 1-63 characters with no hyphen at either end and an alphabetic last
+// label: a name already in the form normalizeDomain returns. List files are millions of such lines,
+// and this one linear test is several times cheaper than the general path (profiled: the general
+// path was most of the start-up time with a 1,000,000-domain list).
+const CANONICAL = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/
+
 /** A set of normalised domains with O(1) exact look-up and O(labels) look-up of parent domains. */
 export class DomainSet {
   readonly #domains = new Set<string>()
@@ -15,7 +21,7 @@ export class DomainSet {
   }
 
   add (domain: string): boolean {
-    const normalized = normalizeDomain(domain)
+    const normalized = domain.length <= 253 && CANONICAL.test(domain) ? domain : normalizeDomain(domain)
     if (normalized === null) return false
     this.#domains.add(normalized)
     return true

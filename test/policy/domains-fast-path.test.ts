@@ -26,6 +26,17 @@ t.test('the canonical fast path accepts exactly what normalizeDomain keeps uncha
   t.ok(fast > 100, `${fast} generated names were already canonical`)
 })
 
+t.test('a list file indexed in place holds the same names as the same entries added one by one', async t => {
+  const entries = [...candidates(5_000)].filter(entry => !entry.includes('#'))
+  const fromText = domainsFromText(entries.join('\n')).set
+  const fromList = domainsFromList(entries).set
+  t.equal(fromText.size, fromList.size)
+  for (const entry of entries) {
+    const normalized = normalizeDomain(entry.trim())
+    if (normalized !== null && !fromText.has(normalized, false)) t.fail(`${JSON.stringify(entry)} missing as ${normalized}`)
+  }
+})
+
 t.test('names the fast path must leave to the general path', async t => {
   const set = new DomainSet()
   t.equal(set.add('Example.COM'), true, 'upper case is folded')
@@ -53,6 +64,18 @@ t.test('a million-line list loads through the fast path', async t => {
   t.equal(set.has(`mail.org-${(1000).toString(36)}.com`, false), false)
   t.equal(set.has('mail.not-listed.com', true), false)
   t.equal(domainsFromList(['ok.com', 'not ok']).errors.length, 1)
+})
+
+t.test('a name listed twice, or in two spellings, counts once', async t => {
+  const { set, errors } = domainsFromText('a.com\nA.COM\nb.com.\nb.com\na.com\nc.org # comment\r\n')
+  t.same(errors, [])
+  t.equal(set.size, 3)
+  t.equal(set.add('a.com'), true)
+  t.equal(set.add('D.org'), true)
+  t.equal(set.size, 4, 'adding a listed name again does not grow the set')
+  t.same(['a.com', 'b.com', 'c.org', 'd.org', 'x.a.com'].map(name => set.has(name, true)), [true, true, true, true, true])
+  t.equal(set.has('a.co', false), false)
+  t.equal(domainsFromText('').set.size, 0)
 })
 
 t.test('email domains', async t => {

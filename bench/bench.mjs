@@ -157,6 +157,22 @@ function keepRewriting (server, ms) {
 
 const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 
+/** One load run against one server (with its warm-up, and config rewrites when it reloads). */
+async function measure (server, running, warmup) {
+  const stop = server.reloadEveryMs === undefined ? () => {} : keepRewriting(server, server.reloadEveryMs)
+  try {
+    const before = await cpuTicks(running.child.pid)
+    const result = await load(server, running, warmup)
+    // CPU per request holds up on a busy machine where req/s does not. A tick is 10 ms (10,000 µs);
+    // the warm-up's share of the ticks is left out.
+    const ticks = await cpuTicks(running.child.pid) - before
+    const share = settings.duration / (settings.duration + warmup)
+    return { ...result, cpuUsPerRequest: Math.round(ticks * 10_000 * share / result.requests) }
+  } finally {
+    stop()
+  }
+}
+
 async function runScenario (scenario, dir) {
   const running = []
   try {
@@ -173,17 +189,7 @@ async function runScenario (scenario, dir) {
     const rounds = scenario.servers.map(() => [])
     for (let round = 0; round < settings.rounds; round++) {
       for (const [i, server] of scenario.servers.entries()) {
-        const stop = server.reloadEveryMs === undefined ? () => {} : keepRewriting(server, server.reloadEveryMs)
-        try {
-          const before = await cpuTicks(running[i].child.pid)
-          const result = await load(server, running[i], round === 0 ? settings.warmup : 0)
-          // CPU per request holds up on a busy machine where req/s does not; warm-up requests excluded.
-          const ticks = await cpuTicks(running[i].child.pid) - before
-          const share = settings.duration / (settings.duration + (round === 0 ? settings.warmup : 0))
-          rounds[i].push({ ...result, cpuUsPerRequest: Math.round(ticks * 10_000 * share / result.requests) })
-        } finally {
-          stop()
-        }
+        rounds[i].push(await measure(server, running[i], round === 0 ? settings.warmup : 0))
       }
     }
     const servers = await Promise.all(scenario.servers.map(async (server, i) => {

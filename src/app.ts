@@ -1,5 +1,5 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import errors from './errors.js'
+import errors, { replyWithError } from './errors.js'
 import healthRoutes from './health.js'
 import hookRoutes from './hooks/routes.js'
 import { loggerOptions } from './logger.js'
@@ -26,6 +26,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     connectionTimeout: 15_000,
     keepAliveTimeout: 72_000,
     return503OnClosing: true,
+    frameworkErrors: replyWithError,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } }
   })
   // Only JSON is a hook request; plain text would otherwise be parsed and fail later as a schema error.

@@ -30,6 +30,10 @@ export async function main (argv: string[]): Promise<number> {
   })
   const defaults = serveOptionsFromEnv()
   const file = values.config ?? positionals[0] ?? defaults.configFile
+  if (command === undefined || command === '--help' || command === '-h' || values.help === true) {
+    process.stdout.write(USAGE)
+    return 0
+  }
   switch (command) {
     case 'serve':
       await serve({ ...defaults, configFile: file })
@@ -38,7 +42,7 @@ export async function main (argv: string[]): Promise<number> {
       return await check(file)
     default:
       process.stderr.write(USAGE)
-      return command === undefined || values.help === true ? 0 : 2
+      return 2
   }
 }
 

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 
 /** Every `code` auth-hooks itself puts in a 4xx/5xx body. Rule denials carry the operator's codes. */
@@ -39,7 +39,8 @@ const fastifyCodes: Record<string, { status: number, code: ErrorCodeValue, messa
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: ErrorCode.bodyTooLarge, message: 'Request body is too large' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: ErrorCode.badRequest, message: 'Content-Length does not match the body' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: ErrorCode.invalidJson, message: 'Request body is empty' },
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: ErrorCode.invalidJson, message: 'Request body is not valid JSON' }
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: ErrorCode.invalidJson, message: 'Request body is not valid JSON' },
+  FST_ERR_BAD_URL: { status: 400, code: ErrorCode.badRequest, message: 'Request URL is not valid' }
 }
 
 /** Turns any error thrown while handling a request into a stable `{code, message, detail?}` answer. */
@@ -62,16 +63,22 @@ export function toErrorReply (error: FastifyError): { status: number, body: Erro
   return { status: 500, body: { code: ErrorCode.internal, message: 'Internal error' } }
 }
 
+/**
+ * Answers an error with its stable body. Also Fastify's `frameworkErrors` option: errors the router
+ * raises before any route (a URL that does not decode) would otherwise get Fastify's own body.
+ */
+export function replyWithError (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const { status, body } = toErrorReply(error)
+  if (status >= 500) {
+    request.log.error({ err: error }, 'request failed')
+    return reply.code(status).send({ ...body, detail: { requestId: request.id } })
+  }
+  request.log.info({ code: body.code, status }, 'request refused')
+  return reply.code(status).send(body)
+}
+
 async function errorsPlugin (app: FastifyInstance): Promise<void> {
-  app.setErrorHandler(function (error: FastifyError, request, reply) {
-    const { status, body } = toErrorReply(error)
-    if (status >= 500) {
-      request.log.error({ err: error }, 'request failed')
-      return reply.code(status).send({ ...body, detail: { requestId: request.id } })
-    }
-    request.log.info({ code: body.code, status }, 'request refused')
-    return reply.code(status).send(body)
-  })
+  app.setErrorHandler(replyWithError)
 
   app.setNotFoundHandler(function (request, reply) {
     return reply.code(404).send({ code: ErrorCode.notFound, message: `No route for ${request.method} ${request.url.split('?')[0]}` })

@@ -1,5 +1,5 @@
 import type { Path } from '../policy/conditions.js'
-import type { SchemaError } from './schema.js'
+import { schemaDefinition, type SchemaError } from './schema.js'
 
 export interface SchemaProblem {
   path: Path
@@ -12,11 +12,12 @@ const CONDITION_KINDS = ['all', 'any', 'not', 'provider', 'field', 'emailDomain'
 const RULE_ACTIONS = ['deny', 'allow', 'roles']
 const DOMAIN_MODES = ['in', 'notIn']
 
-const ANY_OF_MESSAGES: Record<string, string> = {
-  '#/definitions/defaultOutcome/anyOf': 'must be allow, deny or {deny: {code, message}}',
-  '#/definitions/domainList/anyOf': 'must be a list of domains or {file: path}',
-  '#/definitions/condition/properties/provider/anyOf': 'must be a provider name or a list of them'
-}
+// Ajv inlines $refs, so errors are recognised by the schema object they come from, not by path.
+const ANY_OF_MESSAGES = new Map<unknown, string>([
+  [schemaDefinition('defaultOutcome'), 'must be allow, deny or {deny: {code, message}}'],
+  [schemaDefinition('domainList'), 'must be a list of domains or {file: path}'],
+  [(schemaDefinition('condition') as { properties: { provider: object } }).properties.provider, 'must be a provider name or a list of them']
+])
 
 function toPath (instancePath: string): Path {
   if (instancePath === '') return []
@@ -40,13 +41,13 @@ function quoteAll (keys: string[]): string {
 function exactlyOne (value: unknown, choices: string[], what: string): string {
   const present = choices.filter(key => Object.hasOwn(value as object, key))
   return present.length === 0
-    ? `needs ${what}: one of ${quoteAll(choices)}`
+    ? `needs one ${what}, one of ${quoteAll(choices)}`
     : `has more than one ${what} (${quoteAll(present)}); use one per object`
 }
 
 function oneOfMessage (error: SchemaError, value: unknown): string {
-  if (error.schemaPath.startsWith('#/definitions/rule/')) return exactlyOne(value, RULE_ACTIONS, 'action')
-  if (error.schemaPath.startsWith('#/definitions/emailDomain/')) return exactlyOne(value, DOMAIN_MODES, 'list')
+  if (error.parentSchema === schemaDefinition('rule')) return exactlyOne(value, RULE_ACTIONS, 'action')
+  if (error.parentSchema === schemaDefinition('emailDomain')) return exactlyOne(value, DOMAIN_MODES, 'list')
   return exactlyOne(value, CONDITION_KINDS, 'condition')
 }
 
@@ -71,8 +72,9 @@ function describe (error: SchemaError, data: unknown): SchemaProblem {
     case 'oneOf':
       return { path, message: oneOfMessage(error, value) }
     case 'anyOf':
-      return { path, message: ANY_OF_MESSAGES[error.schemaPath] ?? (error.message as string) }
+      return { path, message: ANY_OF_MESSAGES.get(error.parentSchema) ?? (error.message as string) }
     case 'minProperties':
+      if (path.length === 1) return { path, message: 'needs at least one hook: preSignup or preLogin' }
       return { path, message: 'a field condition needs at least one test (exists, equals, in, notIn, matches, notMatches, minLength, maxLength)' }
     default:
       return { path, message: error.message as string }
@@ -95,6 +97,8 @@ export function describeSchemaErrors (errors: SchemaError[], data: unknown): Sch
   for (const error of errors) {
     if (error.keyword === 'if') continue
     if (error.schemaPath.includes('/propertyNames/')) continue
+    // "more than one condition" already says it; the per-kind key checks would only repeat it
+    if (error.keyword === 'propertyNames' && groups.some(group => group.keyword === 'oneOf' && group.instancePath === error.instancePath)) continue
     const group = groups.find(parent => parent !== error && isBranchOf(error, parent))
     if (group !== undefined && (group.keyword === 'oneOf' || error.instancePath === group.instancePath)) continue
     if (error.keyword === 'anyOf' && errors.some(inner => isBranchOf(inner, error) && inner.instancePath !== error.instancePath)) continue

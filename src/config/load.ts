@@ -8,7 +8,7 @@ import { domainsFromList, domainsFromText, type DomainSet } from '../policy/doma
 import { patternsIn, proveSafeRegexes } from '../policy/regex.js'
 import type { Limits, Policy } from '../policy/types.js'
 import { describeSchemaErrors } from './errors.js'
-import { schemaDefault, validateConfig } from './schema.js'
+import { schemaDefault, validateConfig, type SchemaError } from './schema.js'
 import type { AuthHooksConfig } from './types.js'
 
 /** One thing wrong with a config, at a place an editor can jump to. */
@@ -44,7 +44,7 @@ function substituteEnv (doc: Document, env: NodeJS.ProcessEnv, report: (offset: 
       node.value = node.value.replace(ENV_REFERENCE, (_match, name: string) => {
         const value = env[name]
         if (value === undefined) {
-          report(node.range?.[0] ?? 0, `environment variable ${name} is not set`)
+          report((node.range as [number, number, number])[0], `environment variable ${name} is not set`) // parsed scalars always have a range
           return ''
         }
         return value
@@ -57,7 +57,8 @@ function substituteEnv (doc: Document, env: NodeJS.ProcessEnv, report: (offset: 
 export function offsetOf (doc: Document, path: Path, key?: string): number {
   for (let depth = path.length; depth >= 0; depth--) {
     const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number], items?: Array<{ key: unknown }> } | undefined
-    if (node === undefined || node.range === undefined) continue
+    // an empty document's root is null, not undefined
+    if (node === undefined || node === null || node.range === undefined) continue
     if (key !== undefined && depth === path.length && Array.isArray(node.items)) {
       const pair = node.items.find(item => isScalar(item.key) && item.key.value === key)
       const keyRange = (pair?.key as { range?: [number] } | undefined)?.range
@@ -107,7 +108,8 @@ export async function loadPolicy (file: string, env: NodeJS.ProcessEnv = process
   }
 
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true })
-  for (const error of doc.errors) at(error.pos[0], error.message.split('\n')[0] as string)
+  // yaml repeats the position in its message ("... at line 4, column 7:"); the problem already has it
+  for (const error of doc.errors) at(error.pos[0], (error.message.split('\n')[0] as string).replace(/ at line \d+, column \d+:?$/, ''))
   if (problems.length > 0) return { ok: false, files, problems }
 
   substituteEnv(doc, env, at)
@@ -119,7 +121,7 @@ export async function loadPolicy (file: string, env: NodeJS.ProcessEnv = process
     return { ok: false, files, problems }
   }
   if (!validateConfig(config)) {
-    for (const { path, key, message } of describeSchemaErrors(validateConfig.errors ?? [], config)) {
+    for (const { path, key, message } of describeSchemaErrors(validateConfig.errors as SchemaError[], config)) {
       at(offsetOf(doc, path, key), `${describePath(config, path)}: ${message}`)
     }
     return { ok: false, files, problems: sortProblems(problems) }

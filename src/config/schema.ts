@@ -7,10 +7,15 @@ export const schemaUrl = new URL('../../conf/auth.schema.json', import.meta.url)
 export const configSchema = JSON.parse(readFileSync(schemaUrl, 'utf8'))
 
 // strictRequired is off: the oneOf branches name keys declared beside them, not inside them
-const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true })
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true })
 export const validateConfig = ajv.compile<AuthHooksConfig>(configSchema)
 
 export type SchemaError = ErrorObject
+
+/** A named definition of the schema, for recognising which part an Ajv error comes from. */
+export function schemaDefinition (name: string): object {
+  return configSchema.definitions[name]
+}
 
 /** The schema's own `default` for a limit, so defaults live in one place. */
 export function schemaDefault (definition: string, property: string): unknown {

@@ -135,7 +135,9 @@ function compileField (condition: Condition, path: Path, context: ConditionConte
 }
 
 function compileEmailDomain (condition: EmailDomainCondition, path: Path, context: ConditionContext): Test {
-  const read = compileGetter(condition.field ?? 'data.email')
+  const field = condition.field ?? 'data.email'
+  const read = compileGetter(field)
+  const limit = context.fieldLength
   const subdomains = condition.subdomains === true
   const allow = condition.in !== undefined
   const list = (condition.in ?? condition.notIn) as NonNullable<EmailDomainCondition['in']>
@@ -143,7 +145,9 @@ function compileEmailDomain (condition: EmailDomainCondition, path: Path, contex
   if (domains === null) return always
   const domainOf = (request: HookRequest): string | null => {
     const value = read(request)
-    return typeof value === 'string' && value.length <= MAX_EMAIL_LENGTH ? emailDomain(value) : null
+    if (typeof value !== 'string') return null
+    if (value.length > limit) throw new FieldTooLong(field, limit)
+    return value.length <= MAX_EMAIL_LENGTH ? emailDomain(value) : null
   }
   // Fail closed: an address that does not parse is never "in" and always "not in".
   return allow

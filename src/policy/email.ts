@@ -3,6 +3,9 @@ import { domainToASCII } from 'node:url'
 // Whitespace, C0/C1 control characters and the Unicode line/paragraph separators.
 const UNSAFE = /[\s\p{Cc}\u2028\u2029]/u
 const ASCII_DOMAIN = /^[a-z0-9-]+(\.[a-z0-9-]+)*$/
+// A name whose last label is a number is an IPv4 address to URL parsers and resolvers (WHATWG
+// "ends in a number": decimal or 0x hex), never a DNS name: 1.2.3.4, 127.0.0.1., 0x7f.1
+const ENDS_IN_NUMBER = /(^|\.)(\d+|0x[0-9a-f]*)$/
 const NON_ASCII = /[^\x00-\x7f]/ // eslint-disable-line no-control-regex
 // domainToASCII silently drops everything after '/', '?', '#' and decodes '%xx': only DNS
 // characters may sit beside the non-ASCII ones.
@@ -22,7 +25,7 @@ export function normalizeDomain (input: string): string | null {
   } else {
     domain = domain.toLowerCase()
   }
-  if (!ASCII_DOMAIN.test(domain)) return null
+  if (!ASCII_DOMAIN.test(domain) || ENDS_IN_NUMBER.test(domain)) return null
   for (const label of domain.split('.')) {
     if (label.length > 63 || label.startsWith('-') || label.endsWith('-')) return null
   }

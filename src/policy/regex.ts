@@ -14,11 +14,12 @@ function analyse (pattern: string, flags: string): RegexCheck {
   const report = checkSync(pattern, flags, { timeout: 2000 })
   if (report.status === 'safe') return { ok: true, regex }
   if (report.status === 'vulnerable') {
-    const attack = report.attack.pattern
+    const advice = report.complexity.type === 'exponential'
+      ? 'avoid nested or overlapping repetition such as (a+)+ or (a|a)*'
+      : 'anchor it with ^…$ or bound the repetition'
     return {
       ok: false,
-      reason: `can backtrack catastrophically (${report.complexity.type} time, e.g. on ${attack}); ` +
-        'anchor it with ^…$ and avoid nested or overlapping repetition'
+      reason: `can backtrack catastrophically (${report.complexity.type} time, e.g. on ${report.attack.pattern}); ${advice}`
     }
   }
   return { ok: false, reason: 'could not be proven safe from catastrophic backtracking' }

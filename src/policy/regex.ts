@@ -1,4 +1,4 @@
-import { check, checkSync } from 'recheck'
+import * as recheck from 'recheck'
 
 export type RegexCheck = { ok: true, regex: RegExp } | { ok: false, reason: string }
 
@@ -11,7 +11,7 @@ function analyse (pattern: string, flags: string): RegexCheck {
   } catch (error) {
     return { ok: false, reason: `is not a valid regular expression (${(error as Error).message})` }
   }
-  const report = checkSync(pattern, flags, { timeout: 2000 })
+  const report = recheck.checkSync(pattern, flags, { timeout: 2000 })
   if (report.status === 'safe') return { ok: true, regex }
   if (report.status === 'vulnerable') {
     const advice = report.complexity.type === 'exponential'
@@ -80,7 +80,7 @@ export async function proveSafeRegexes (uses: readonly PatternUse[]): Promise<vo
       } catch {
         return
       }
-      const report = await check(pattern, flags, { timeout: 2000 })
+      const report = await recheck.check(pattern, flags, { timeout: 2000 })
       if (report.status === 'safe') checked.set(key, { ok: true, regex })
     })())
   }

@@ -5,6 +5,7 @@ import { isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml
 import { compilePolicy } from '../policy/compile.js'
 import type { ConditionContext, Path, Tracer } from '../policy/conditions.js'
 import { domainsFromList, domainsFromText, type DomainSet } from '../policy/domains.js'
+import { patternsIn, proveSafeRegexes } from '../policy/regex.js'
 import type { Limits, Policy } from '../policy/types.js'
 import { describeSchemaErrors } from './errors.js'
 import { schemaDefault, validateConfig, type SchemaError } from './schema.js'
@@ -170,6 +171,7 @@ export async function loadPolicy (file: string, env: NodeJS.ProcessEnv = process
     },
     ...(options.trace === undefined ? {} : { trace: options.trace })
   }
+  await proveSafeRegexes(patternsIn(config.hooks))
   const policy = compilePolicy(config, limitsOf(config), hash.digest('hex').slice(0, 12), context)
   if (problems.length > 0) return { ok: false, files, problems: sortProblems(problems) }
   return { ok: true, files, policy, config }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ErrorCode, errorBodySchema } from '../errors.js'
+import { decisionLogger } from '../logger.js'
 import type { CompiledHook, HookName, HookRequest, Policy } from '../policy/types.js'
 import { authenticateCaller, verifyCallerBody } from '../security/plugin.js'
 
@@ -50,6 +51,7 @@ function pathOf (url: string): string {
  */
 export default async function hookRoutes (app: FastifyInstance): Promise<void> {
   const { policies, metrics } = app
+  const decisions = decisionLogger(app.log)
   app.decorateRequest('hookTarget', null)
   const lookups = new WeakMap<Policy, ReadonlyMap<string, CompiledHook>>()
   const served = new Map<string, HookName>()
@@ -93,16 +95,17 @@ export default async function hookRoutes (app: FastifyInstance): Promise<void> {
   }, function (request: FastifyRequest<{ Body: HookRequest }>, reply: FastifyReply) {
     const { policy, hook } = request.hookTarget as HookTarget
     const decision = hook.decide(request.body)
-    const seconds = reply.elapsedTime / 1000
-    metrics.decided(hook.name, decision, seconds)
-    request.log.info({
+    const ms = reply.elapsedTime
+    metrics.decided(hook.name, decision, ms / 1000)
+    decisions.info({
+      reqId: request.id,
       hook: hook.name,
       provider: request.body.provider,
       outcome: decision.outcome,
       rule: decision.rule,
       status: decision.status,
       policy: policy.version,
-      ms: Math.round(reply.elapsedTime * 1000) / 1000
+      ms: Math.round(ms * 1000) / 1000
     }, 'decision')
     return reply.code(decision.status).header(POLICY_VERSION_HEADER, policy.version).send(decision.body)
   })

@@ -1,0 +1,43 @@
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import t from 'tap'
+
+const root = new URL('../../', import.meta.url).pathname
+const run = promisify(execFile)
+
+// The harness spawns servers and load generators. tap wraps every spawn to add its coverage and
+// process tracking (NODE_OPTIONS, NODE_V8_COVERAGE), which would slow them and report dist/ files
+// as uncovered source; `env -u` drops both before node starts. This test proves the harness works;
+// it never asserts speed (CI machines are shared and noisy).
+const untracked = ['env', '-u', 'NODE_OPTIONS', '-u', 'NODE_V8_COVERAGE', process.execPath]
+
+t.test('npm run bench -- --quick measures every scenario and writes the JSON report', async t => {
+  t.setTimeout(300_000)
+  const [command, ...args] = untracked as [string, ...string[]]
+  if (!existsSync(join(root, 'dist', 'cli.js'))) await run(command, [...args, join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root })
+  const out = t.testdir()
+  const { stdout } = await run(command, [...args, join(root, 'bench', 'bench.mjs'), '--quick', '--out', out], { cwd: root, maxBuffer: 1 << 22 })
+  const [file] = await readdir(out)
+  t.ok(file?.endsWith('.json'), 'one JSON report')
+  const report = JSON.parse(await readFile(join(out, file as string), 'utf8'))
+
+  const names = report.scenarios.map((scenario: { name: string }) => scenario.name)
+  for (const name of ['frameworks', 'domains', 'rules', 'reload']) t.ok(names.includes(name), `${name} ran`)
+  t.equal(names.includes('signatures') || report.skipped.includes('signatures'), true, 'signatures ran or said why not')
+  if (report.skipped.includes('signatures')) t.match(stdout, 'skipped: caller signatures not available in this build')
+
+  for (const scenario of report.scenarios) {
+    for (const server of scenario.servers) {
+      t.ok(server.rps > 0, `${scenario.name}/${server.label} answered`)
+      t.equal(server.errors, 0, `${scenario.name}/${server.label}: every answer was the expected 2xx or 4xx`)
+      t.ok(server.peakRssMB > 0 && server.startupMs > 0, `${scenario.name}/${server.label} has memory and startup figures`)
+    }
+    if (scenario.name !== 'reload') t.ok(scenario.ratio > 0, `${scenario.name} has a ratio`)
+  }
+  t.equal(report.targets.length, 7, 'every target is reported')
+  t.match(stdout, /auth-hooks ÷ bare Fastify req\/s: [\d.]+/)
+  t.match(stdout, /x-auth-hooks-policy header (never changed|took \d+ values)/)
+})

@@ -12,6 +12,13 @@ COPY src ./src
 COPY conf ./conf
 RUN npm run build
 
+# Production dependencies in the full image, which has python3, make and g++ for better-sqlite3's
+# native addon (prebuilt when the build can download it, compiled otherwise).
+FROM node:20-bookworm AS deps
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3 && npm cache clean --force
+
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
@@ -19,7 +26,7 @@ ENV NODE_ENV=production \
     AUTH_HOOKS_CONFIG=/app/conf/auth.yaml
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=deps /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 # The shipped example; mount your own over it (docker-compose.yml mounts ./conf read-only).
 COPY conf ./conf

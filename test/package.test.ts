@@ -76,7 +76,8 @@ async function dockerHealthchecks (): Promise<Record<'Dockerfile' | 'compose', s
 t.test('the image: production dependencies only, non-root, conf at /app/conf, node dist/cli.js serve', async t => {
   const dockerfile = await readFile(join(repoRoot, 'Dockerfile'), 'utf8')
   const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '))
-  t.match(runtime, /^RUN npm ci --omit=dev /m)
+  t.match(dockerfile, /^RUN npm ci --omit=dev .*&& npm rebuild better-sqlite3/m, 'production dependencies, native addon built')
+  t.match(runtime, /^COPY --from=deps \/src\/node_modules \.\/node_modules$/m)
   t.match(runtime, /^USER node$/m)
   t.match(runtime, /AUTH_HOOKS_CONFIG=\/app\/conf\/auth\.yaml/)
   t.match(runtime, /^CMD \["node", "dist\/cli\.js", "serve"\]$/m)

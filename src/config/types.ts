@@ -563,7 +563,7 @@ export interface Condition {
   emailDomain?: EmailDomainCondition
 }
 /**
- * The domain of an email address is (in) or is not (notIn) in a list. An address that does not parse never matches `in` and always matches `notIn`.
+ * The domain of an email address is (in) or is not (notIn) in a list. An address that does not parse fails closed: it never lets an allow or roles rule fire and always lets a deny rule fire. A missing field is in no list.
  */
 export interface EmailDomainCondition {
   field?: FieldPath

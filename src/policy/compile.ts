@@ -26,7 +26,7 @@ function defaultDecision (outcome: DefaultOutcome | undefined): Decision | null 
 }
 
 function compileRule (rule: Rule, hook: HookName, path: Path, context: ConditionContext): CompiledRule {
-  const when = compileCondition(rule.when, [...path, 'when'], context)
+  const when = compileCondition(rule.when, [...path, 'when'], context, rule.deny !== undefined)
   const test = context.trace === undefined ? when : context.trace(path, `rule "${rule.name}"`, when)
   if (rule.deny !== undefined) return { name: rule.name, test, action: 'deny', decision: denyDecision(rule.deny, rule.name) }
   if (rule.roles !== undefined) {

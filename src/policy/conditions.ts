@@ -142,25 +142,29 @@ function compileField (condition: Condition, path: Path, context: ConditionConte
   return allOf(tests)
 }
 
-function compileEmailDomain (condition: EmailDomainCondition, path: Path, context: ConditionContext): Test {
+function compileEmailDomain (condition: EmailDomainCondition, path: Path, context: ConditionContext, deniesWhenTrue: boolean): Test {
   const field = condition.field ?? 'data.email'
   const read = compileGetter(field)
   const limit = context.fieldLength
   const subdomains = condition.subdomains === true
-  const allow = condition.in !== undefined
+  const isIn = condition.in !== undefined
   const list = (condition.in ?? condition.notIn) as NonNullable<EmailDomainCondition['in']>
-  const domains = context.domainList(list, [...path, allow ? 'in' : 'notIn'])
+  const domains = context.domainList(list, [...path, isIn ? 'in' : 'notIn'])
   if (domains === null) return always
-  const domainOf = (request: HookRequest): string | null => {
+  // A missing field has no domain: it is simply not in the list. A value that is there but does
+  // not parse as an address fails closed: it takes whichever result pushes its rule toward a
+  // denial, so it never satisfies an allow list and always satisfies a block list.
+  const unparseable = deniesWhenTrue
+  const inList = (request: HookRequest): boolean => {
     const value = read(request)
-    if (typeof value !== 'string') return null
+    if (value === undefined || value === null) return false
+    if (typeof value !== 'string') return unparseable === isIn
     if (value.length > limit) throw new FieldTooLong(field, limit)
-    return value.length <= MAX_EMAIL_LENGTH ? emailDomain(value) : null
+    const domain = value.length <= MAX_EMAIL_LENGTH ? emailDomain(value) : null
+    if (domain === null) return unparseable === isIn
+    return domains.has(domain, subdomains)
   }
-  // Fail closed: an address that does not parse is never "in" and always "not in".
-  return allow
-    ? request => { const domain = domainOf(request); return domain !== null && domains.has(domain, subdomains) }
-    : request => { const domain = domainOf(request); return domain === null || !domains.has(domain, subdomains) }
+  return isIn ? inList : request => !inList(request)
 }
 
 function listLabel (values: readonly unknown[]): string {
@@ -204,23 +208,28 @@ function describeCondition (condition: Condition): { label: string, read?: (requ
   return { label: fieldLabel(condition), read: compileGetter(condition.field as string) }
 }
 
-/** Compiles a condition into a test. Problems are reported through the context, never thrown. */
-export function compileCondition (condition: Condition | undefined, path: Path, context: ConditionContext): Test {
+/**
+ * Compiles a condition into a test. Problems are reported through the context, never thrown.
+ * `deniesWhenTrue` says whether the condition holding pushes its rule toward a denial (a deny
+ * rule's `when`, or under an odd number of `not`s in an allow/roles rule); email conditions use it
+ * to fail closed on addresses that do not parse.
+ */
+export function compileCondition (condition: Condition | undefined, path: Path, context: ConditionContext, deniesWhenTrue = false): Test {
   if (condition === undefined) return always
-  const test = compileUntraced(condition, path, context)
+  const test = compileUntraced(condition, path, context, deniesWhenTrue)
   if (context.trace === undefined) return test
   const { label, read } = describeCondition(condition)
   return context.trace(path, label, test, read)
 }
 
-function compileUntraced (condition: Condition, path: Path, context: ConditionContext): Test {
-  if (condition.all !== undefined) return allOf(condition.all.map((c, i) => compileCondition(c, [...path, 'all', i], context)))
-  if (condition.any !== undefined) return anyOf(condition.any.map((c, i) => compileCondition(c, [...path, 'any', i], context)))
+function compileUntraced (condition: Condition, path: Path, context: ConditionContext, deniesWhenTrue: boolean): Test {
+  if (condition.all !== undefined) return allOf(condition.all.map((c, i) => compileCondition(c, [...path, 'all', i], context, deniesWhenTrue)))
+  if (condition.any !== undefined) return anyOf(condition.any.map((c, i) => compileCondition(c, [...path, 'any', i], context, deniesWhenTrue)))
   if (condition.not !== undefined) {
-    const inner = compileCondition(condition.not, [...path, 'not'], context)
+    const inner = compileCondition(condition.not, [...path, 'not'], context, !deniesWhenTrue)
     return request => !inner(request)
   }
   if (condition.provider !== undefined) return compileProvider(condition.provider)
-  if (condition.emailDomain !== undefined) return compileEmailDomain(condition.emailDomain, [...path, 'emailDomain'], context)
+  if (condition.emailDomain !== undefined) return compileEmailDomain(condition.emailDomain, [...path, 'emailDomain'], context, deniesWhenTrue)
   return compileField(condition, path, context)
 }

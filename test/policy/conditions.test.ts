@@ -4,15 +4,18 @@ import type { HookRequest } from '../../src/policy/types.js'
 import { loadOk } from '../helpers.js'
 
 /** A decide() that denies (rule "hit") exactly when `when` holds. */
-async function holds (when: unknown, files: Record<string, string> = {}, limits?: object): Promise<(request: HookRequest) => boolean | string> {
-  const config = { limits, hooks: { preSignup: { rules: [{ name: 'hit', when, deny: { code: 'hit', message: 'hit' } }] } } }
+/** Whether `when` holds, as the `when` of a deny rule (or of an allow rule: `action: 'allow'`). */
+async function holds (when: unknown, files: Record<string, string> = {}, limits?: object, action: 'deny' | 'allow' = 'deny'): Promise<(request: HookRequest) => boolean | string> {
+  const rule = action === 'deny' ? { name: 'hit', when, deny: { code: 'hit', message: 'hit' } } : { name: 'hit', when, allow: true }
+  const config = { limits, hooks: { preSignup: { default: action === 'deny' ? 'allow' : 'deny', rules: [rule] } } }
   const { policy } = await loadOk(JSON.stringify(config), files)
   const hook = policy.hooks.get('preSignup')!
   return request => {
     const decision = hook.decide(request)
     if (decision.rule === 'hit') return true
-    if (decision.outcome === 'allow') return false
-    return (decision.body as { code: string }).code
+    const { code } = decision.body as { code?: string }
+    if (decision.outcome === 'allow' || code === 'denied') return false
+    return code as string
   }
 }
 
@@ -152,15 +155,27 @@ t.test('emailDomain in / notIn, inline, default field data.email', async t => {
   t.equal(allowed(req({ email: 'ann@COMPANY.com.' })), true)
   t.equal(allowed(req({ email: 'ann@xn--bcher-kva.de' })), true, 'punycode address, Unicode list entry')
   t.equal(allowed(req({ email: 'ann@mail.company.com' })), false, 'subdomains are off unless opted in')
-  t.equal(allowed(req({ email: 'a@b@company.com' })), false, 'does not parse: never in')
-  t.equal(allowed(req({ email: 42 })), false)
-  t.equal(allowed(req({})), false)
+  const allowRule = await holds({ emailDomain: { in: ['company.com'] } }, {}, undefined, 'allow')
+  t.equal(allowRule(req({ email: 'ann@company.com' })), true)
+  t.equal(allowRule(req({ email: 'a@b@company.com' })), false, 'does not parse: never lets an allow rule fire')
+  t.equal(allowRule(req({ email: 42 })), false)
+  t.equal(allowRule(req({})), false)
+  t.equal(allowed(req({ email: 'a@b@company.com' })), true, 'does not parse: a deny rule (block list) fires')
+  t.equal(allowed(req({ email: 42 })), true)
+  t.equal(allowed(req({})), false, 'missing: no domain, not in the list')
   const denied = await holds({ emailDomain: { notIn: ['xn--bcher-kva.de'] } })
   t.equal(denied(req({ email: 'ann@BÜCHER.de' })), false, 'Unicode address, punycode list entry')
   t.equal(denied(req({ email: 'ann@gmail.com' })), true)
   t.equal(denied(req({ email: 'ann@bücher.de/x' })), true, 'does not parse: always not in')
   t.equal(denied(req({})), true, 'missing: always not in')
   t.equal(denied(req({ email: `ann@${'a'.repeat(250)}.de` })), true, 'over 254 characters: does not parse')
+  const notInAllowRule = await holds({ emailDomain: { notIn: ['xn--bcher-kva.de'] } }, {}, undefined, 'allow')
+  t.equal(notInAllowRule(req({ email: 'ann@gmail.com' })), true)
+  t.equal(notInAllowRule(req({ email: 'ann@bücher.de/x' })), false, 'does not parse: never lets an allow rule fire')
+  const negated = await holds({ not: { emailDomain: { in: ['company.com'] } } })
+  t.equal(negated(req({ email: 'ann@gmail.com' })), true)
+  t.equal(negated(req({ email: 'ann@company.com' })), false)
+  t.equal(negated(req({ email: 'a@b@company.com' })), true, 'under not in a deny rule: still fails closed')
 })
 
 t.test('emailDomain: subdomains opt-in and another field', async t => {
@@ -168,7 +183,7 @@ t.test('emailDomain: subdomains opt-in and another field', async t => {
   t.equal(test(req({ profile: { mail: 'ann@eu.mail.company.com' } })), true)
   t.equal(test(req({ profile: { mail: 'ann@company.com' } })), true)
   t.equal(test(req({ profile: { mail: 'ann@notcompany.com' } })), false)
-  t.equal(test(req({ email: 'ann@company.com' })), false)
+  t.equal(test(req({ email: 'ann@company.com' })), false, 'data.profile.mail is missing')
   const off = await holds({ emailDomain: { in: ['company.com'], subdomains: false } })
   t.equal(off(req({ email: 'ann@x.company.com' })), false)
 })

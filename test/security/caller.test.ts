@@ -59,8 +59,8 @@ t.test('Standard Webhooks signatures made by the reference package', async t => 
     const cases: Array<[string, Signed, RegExp]> = [
       ['tampered body', { ...sign(current, allowBody), payload: JSON.stringify(evilBody) }, /does not match/],
       ['wrong secret', sign(newSecret(), evilBody), /does not match/],
-      ['timestamp too old', sign(current, evilBody, { timestamp: now() - 301 }), /too old/],
-      ['timestamp in the future', sign(current, evilBody, { timestamp: now() + 301 }), /future/],
+      ['timestamp too old', sign(current, evilBody, { timestamp: now() - 400 }), /too old/],
+      ['timestamp in the future', sign(current, evilBody, { timestamp: now() + 400 }), /future/],
       ['timestamp not a number', { ...sign(current, evilBody), headers: { ...sign(current, evilBody).headers, 'webhook-timestamp': '12e9' } }, /unix seconds/],
       ['id too long', sign(current, evilBody, { id: 'x'.repeat(257) }), /webhook-id/],
       ['signature header too long', { ...sign(current, evilBody), headers: { ...sign(current, evilBody).headers, 'webhook-signature': `v1,${'A'.repeat(5000)}` } }, /too long/],

@@ -69,8 +69,9 @@ const context: ConditionContext = {
   domainList: list => domainsFromList(list as string[]).set
 }
 
-function implementation (mode: 'in' | 'notIn', subdomains: boolean): (address: string) => boolean {
-  const test = compileCondition({ emailDomain: { [mode]: WRITTEN, subdomains } }, [], context)
+/** `deniesWhenTrue`: the condition sits where holding means denying (a deny rule's `when`). */
+function implementation (mode: 'in' | 'notIn', subdomains: boolean, deniesWhenTrue = false): (address: string) => boolean {
+  const test = compileCondition({ emailDomain: { [mode]: WRITTEN, subdomains } }, [], context, deniesWhenTrue)
   return address => test({ provider: 'email', data: { email: address } })
 }
 
@@ -106,10 +107,12 @@ const address = fc.oneof(
 
 t.test('the email domain matcher agrees with the reference model', async t => {
   const matchers = {
-    in: implementation('in', false),
-    inWithSubdomains: implementation('in', true),
-    notIn: implementation('notIn', false),
-    notInWithSubdomains: implementation('notIn', true)
+    allowIn: implementation('in', false),
+    allowInWithSubdomains: implementation('in', true),
+    denyNotIn: implementation('notIn', false, true),
+    denyNotInWithSubdomains: implementation('notIn', true, true),
+    denyIn: implementation('in', false, true),
+    allowNotIn: implementation('notIn', false)
   }
   const counts = { parsed: 0, matched: 0 }
   fc.assert(fc.property(address, addr => {
@@ -117,11 +120,14 @@ t.test('the email domain matcher agrees with the reference model', async t => {
     const nested = referenceInList(addr, true)
     if (exact !== null) counts.parsed++
     if (nested === true) counts.matched++
-    // Fail closed: an address that does not parse is never `in` and always `notIn`.
-    return matchers.in(addr) === (exact === true) &&
-      matchers.inWithSubdomains(addr) === (nested === true) &&
-      matchers.notIn(addr) === (exact !== true) &&
-      matchers.notInWithSubdomains(addr) === (nested !== true)
+    // Fail closed: an address that does not parse never lets an allow rule fire (neither `in` nor
+    // `notIn` holds) and always lets a deny rule fire (both hold).
+    return matchers.allowIn(addr) === (exact === true) &&
+      matchers.allowInWithSubdomains(addr) === (nested === true) &&
+      matchers.denyNotIn(addr) === (exact !== true) &&
+      matchers.denyNotInWithSubdomains(addr) === (nested !== true) &&
+      matchers.denyIn(addr) === (exact !== false) &&
+      matchers.allowNotIn(addr) === (exact === false)
   }), { numRuns: 5_000 })
   t.ok(counts.parsed > 500, `${counts.parsed} generated addresses parsed`)
   t.ok(counts.matched > 100, `${counts.matched} matched a listed domain`)
@@ -142,6 +148,7 @@ t.test('examples the model and the matcher agree on', async t => {
 t.test('regression: a domain longer than 253 characters once converted to punycode does not parse', async t => {
   const address = `a@${'ü.'.repeat(31)}company.com` // 73 characters written, 259 as A-labels
   t.equal(referenceDomain(address), null)
-  t.notOk(implementation('in', true)(address), 'never in')
-  t.ok(implementation('notIn', true)(address), 'always not in')
+  t.notOk(implementation('in', true)(address), 'never lets an allow rule fire')
+  t.ok(implementation('notIn', true, true)(address), 'always lets a deny rule fire')
+  t.ok(implementation('in', true, true)(address), 'a block list catches it too')
 })

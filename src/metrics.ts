@@ -53,9 +53,26 @@ export class AuthHooksMetrics {
     this.#policyInfo.set({ version }, 1)
   }
 
+  // prom-client hashes a labels object on every call; the hot path keeps one bound child per label
+  // set instead (a handful per hook: one per rule that can decide, plus the defaults).
+  readonly #decisionChildren = new Map<string, { inc: () => void }>()
+  readonly #latencyChildren = new Map<string, { observe: (value: number) => void }>()
+
   decided (hook: HookName, decision: Decision, seconds: number): void {
-    this.#decisions.inc({ hook, outcome: decision.outcome, rule: decision.rule ?? ruleless(decision) })
-    this.#latency.observe({ hook }, seconds)
+    const rule = decision.rule ?? ruleless(decision)
+    const key = `${hook}\u0000${decision.outcome}\u0000${rule}`
+    let counter = this.#decisionChildren.get(key)
+    if (counter === undefined) {
+      counter = this.#decisions.labels(hook, decision.outcome, rule)
+      this.#decisionChildren.set(key, counter)
+    }
+    counter.inc()
+    let latency = this.#latencyChildren.get(hook)
+    if (latency === undefined) {
+      latency = this.#latency.labels(hook)
+      this.#latencyChildren.set(hook, latency)
+    }
+    latency.observe(seconds)
   }
 
   reloaded (version: string): void {

@@ -2,16 +2,9 @@
 // test/portal/browser.test.ts): "Connect LinkedIn" in the app → sign-in → auth-hooks /connect →
 // the (fake) Unipile wizard → Unipile notifies auth-hooks → back on the app; then the account
 // loses its credentials, and the reconnect link from /me/accounts brings it back.
-import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { once } from 'node:events'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import Fastify from 'fastify'
-import { chromium } from 'playwright-core'
 import t from 'tap'
+import { chromiumMissing, launchChromium, listeningFastify, serveApp } from '../helpers/browser.js'
 import errors from '../../src/errors.js'
 import portal from '../../src/portal/index.js'
 import type { ConnectConfig } from '../../src/config/types.js'
@@ -19,16 +12,7 @@ import { userFeatures } from '../../src/users/plugin.js'
 import { AUDIENCE, HS_SECRET, ISSUER, signToken } from '../portal/tokens.js'
 import { API_KEY, FakeUnipile } from './fake-unipile.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync']
 const WEBHOOK_SECRET = 'browser-webhook-secret-0123'
-
-async function listen (server: ReturnType<typeof createServer>): Promise<string> {
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-}
 
 /** The app: a page with a "Connect LinkedIn" link, a sign-in page setting the JWT cookie, a landing page. */
 function testApp (authHooksOrigin: () => string) {
@@ -62,7 +46,7 @@ function testApp (authHooksOrigin: () => string) {
 }
 
 t.test('connect an account in the browser and come back; reconnect it after CREDENTIALS', {
-  skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser test; CI installs it`,
+  skip: chromiumMissing,
   timeout: 90_000
 }, async t => {
   const unipile = new FakeUnipile()
@@ -72,26 +56,11 @@ t.test('connect an account in the browser and come back; reconnect it after CRED
 
   let authHooksUrl = ''
   const app = testApp(() => authHooksUrl)
-  const appUrl = await listen(app)
-  t.teardown(() => {
-    app.closeAllConnections()
-    app.close()
-  })
+  const appUrl = await serveApp(t, app)
 
-  let authHooksServer: ReturnType<typeof createServer> | undefined
-  const authHooks = Fastify({
-    logger: false,
-    serverFactory: handler => {
-      authHooksServer = createServer(handler)
-      return authHooksServer
-    }
-  })
-  authHooksUrl = await listen(authHooksServer as ReturnType<typeof createServer>)
-  t.teardown(async () => {
-    await authHooks.close()
-    authHooksServer?.closeAllConnections()
-    authHooksServer?.close()
-  })
+  // auth-hooks on its own listening server first, so its public URL is known when it is configured.
+  const { app: authHooks, url: listeningAt } = await listeningFastify(t)
+  authHooksUrl = listeningAt
   const identity = {
     jwt: { secret: HS_SECRET, issuer: ISSUER, audience: AUDIENCE, cookie: 'session' },
     signInUrl: `${appUrl}/sign-in`,
@@ -111,12 +80,7 @@ t.test('connect an account in the browser and come back; reconnect it after CRED
   await authHooks.register(userFeatures, { config: { caller: { none: true }, hooks: { preSignup: { rules: [] } }, identity, connect }, store: { sqlitePath: ':memory:' } })
   await authHooks.ready()
 
-  const userDataDir = await mkdtemp(join(tmpdir(), 'auth-hooks-chromium-'))
-  const browser = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS })
-  t.teardown(async () => {
-    await browser.close()
-    await rm(userDataDir, { recursive: true, force: true })
-  })
+  const browser = await launchChromium(t)
   const page = await browser.newPage()
   const myAccounts = async (): Promise<Array<Record<string, unknown>>> => {
     await page.goto(`${authHooksUrl}/me/accounts`)

@@ -2,31 +2,14 @@
 // small test app, clicks "Billing" and must land on the fake Stripe portal page, with and without
 // the round trip through sign-in. CI installs /usr/bin/chromium (.ci/run); locally the test is
 // skipped with a message when it is missing.
-import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { once } from 'node:events'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import Fastify from 'fastify'
-import { chromium } from 'playwright-core'
 import t from 'tap'
+import { chromiumMissing, launchChromium, listeningFastify, serveApp } from '../helpers/browser.js'
 import errors from '../../src/errors.js'
 import portal from '../../src/portal/index.js'
 import { startFakeProviders } from '../fakes/providers.mjs'
 import { KEYS, CONNECTION_ID } from './harness.js'
 import { AUDIENCE, HS_SECRET, ISSUER, signToken } from './tokens.js'
-
-const CHROMIUM = '/usr/bin/chromium'
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync']
-
-async function listen (server: ReturnType<typeof createServer>): Promise<string> {
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-}
 
 /** The app being integrated: a home page with a Billing link and a sign-in page that sets the JWT cookie. */
 function testApp (portalUrl: () => string, authHooksOrigin: () => string) {
@@ -58,7 +41,7 @@ function testApp (portalUrl: () => string, authHooksOrigin: () => string) {
 }
 
 t.test('Billing link → sign-in → back → Stripe portal, then straight to the portal once signed in', {
-  skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser test; CI installs it`,
+  skip: chromiumMissing,
   timeout: 90_000
 }, async t => {
   const fake = await startFakeProviders({ keys: KEYS, customers: ['cus_1'], userhubConnectionId: CONNECTION_ID })
@@ -66,27 +49,11 @@ t.test('Billing link → sign-in → back → Stripe portal, then straight to th
 
   let authHooksUrl = ''
   const app = testApp(() => `${authHooksUrl}/portal/billing`, () => authHooksUrl)
-  const appUrl = await listen(app)
-  t.teardown(() => {
-    app.closeAllConnections()
-    app.close()
-  })
+  const appUrl = await serveApp(t, app)
 
   // auth-hooks on its own listening server first, so its public URL is known when it is configured.
-  let authHooksServer: ReturnType<typeof createServer> | undefined
-  const authHooks = Fastify({
-    logger: false,
-    serverFactory: handler => {
-      authHooksServer = createServer(handler)
-      return authHooksServer
-    }
-  })
-  authHooksUrl = await listen(authHooksServer as ReturnType<typeof createServer>)
-  t.teardown(async () => {
-    await authHooks.close()
-    authHooksServer?.closeAllConnections()
-    authHooksServer?.close()
-  })
+  const { app: authHooks, url: listeningAt } = await listeningFastify(t)
+  authHooksUrl = listeningAt
   await authHooks.register(errors)
   await authHooks.register(portal, {
     config: {
@@ -102,12 +69,7 @@ t.test('Billing link → sign-in → back → Stripe portal, then straight to th
   })
   await authHooks.ready()
 
-  const userDataDir = await mkdtemp(join(tmpdir(), 'auth-hooks-chromium-'))
-  const browser = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS })
-  t.teardown(async () => {
-    await browser.close()
-    await rm(userDataDir, { recursive: true, force: true })
-  })
+  const browser = await launchChromium(t)
   const page = await browser.newPage()
 
   await page.goto(`${appUrl}/home`)

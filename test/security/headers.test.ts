@@ -1,17 +1,9 @@
 import t from 'tap'
 import { SECURITY_HEADERS } from '../../src/security/plugin.js'
-import { appFromText } from './helpers.js'
+import { appFromText, signupHook } from './helpers.js'
 
 t.test('security headers on every kind of answer; consistent 404 and 405 bodies', async t => {
-  const app = await appFromText(`
-caller: { bearer: { secrets: ['${'s'.repeat(24)}'] } }
-hooks:
-  preSignup:
-    rules:
-      - name: no-evil
-        when: { field: data.username, equals: evil }
-        deny: { code: evil, message: no evil }
-`)
+  const app = await appFromText(signupHook(`  bearer: { secrets: ['${'s'.repeat(24)}'] }`))
   t.teardown(() => app.close())
   const auth = { authorization: `Bearer ${'s'.repeat(24)}` }
   const answers = {

@@ -2,6 +2,7 @@ import type { AuthHooksConfig, DefaultOutcome, Deny, Hook, Rule } from '../confi
 import { ErrorCode } from '../errors.js'
 import { compileCaller } from '../security/caller.js'
 import { compileCondition, FieldTooLong, type ConditionContext, type Path, type Test } from './conditions.js'
+import { guardOf, RuleIndex } from './rule-index.js'
 import type { CompiledHook, Decision, HookName, HookRequest, Limits, Policy } from './types.js'
 
 export const DEFAULT_PATHS: Record<HookName, string> = { preSignup: '/signup-hook', preLogin: '/login-hook' }
@@ -53,11 +54,14 @@ function addRoles (roles: string[], add: readonly string[]): void {
   for (const role of add) if (!roles.includes(role)) roles.push(role)
 }
 
-function decider (rules: CompiledRule[], fallback: Decision | null): (request: HookRequest) => Decision {
+function decider (rules: CompiledRule[], fallback: Decision | null, index: RuleIndex | null): (request: HookRequest) => Decision {
   return function decide (request) {
     const roles: string[] = []
+    index?.markCandidates(request)
     try {
-      for (const rule of rules) {
+      for (let i = 0; i < rules.length; i++) {
+        if (index !== null && !index.isCandidate(i)) continue
+        const rule = rules[i] as CompiledRule
         if (!rule.test(request)) continue
         if (rule.action === 'deny') return rule.decision
         if (rule.action === 'allow') return allow(roles, rule.name)
@@ -79,7 +83,9 @@ function compileHook (name: HookName, hook: Hook, context: ConditionContext): Co
     seen.add(rule.name)
     return compileRule(rule, name, path, context)
   })
-  return { name, path: hook.path ?? DEFAULT_PATHS[name], decide: decider(rules, defaultDecision(hook.default)) }
+  // A traced compile (explain, test) runs every rule so the trace shows each one's result.
+  const index = context.trace === undefined ? new RuleIndex(hook.rules.map(rule => guardOf(rule.when))) : null
+  return { name, path: hook.path ?? DEFAULT_PATHS[name], decide: decider(rules, defaultDecision(hook.default), index) }
 }
 
 /** Compiles a validated config into a policy. Every problem is reported through the context. */

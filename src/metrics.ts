@@ -54,17 +54,22 @@ export class AuthHooksMetrics {
   }
 
   // prom-client hashes a labels object on every call; the hot path keeps one bound child per label
-  // set instead (a handful per hook: one per rule that can decide, plus the defaults).
-  readonly #decisionChildren = new Map<string, { inc: () => void }>()
-  readonly #latencyChildren = new Map<string, { observe: (value: number) => void }>()
+  // set instead (a handful per hook: one per rule that can decide, plus the defaults), found by
+  // hook, outcome and rule without building a key per request.
+  readonly #decisionChildren = new Map<HookName, Record<Decision['outcome'], Map<string, { inc: () => void }>>>()
+  readonly #latencyChildren = new Map<HookName, { observe: (value: number) => void }>()
 
   decided (hook: HookName, decision: Decision, seconds: number): void {
     const rule = decision.rule ?? ruleless(decision)
-    const key = `${hook}\u0000${decision.outcome}\u0000${rule}`
-    let counter = this.#decisionChildren.get(key)
+    let byOutcome = this.#decisionChildren.get(hook)
+    if (byOutcome === undefined) {
+      byOutcome = { allow: new Map(), deny: new Map() }
+      this.#decisionChildren.set(hook, byOutcome)
+    }
+    let counter = byOutcome[decision.outcome].get(rule)
     if (counter === undefined) {
       counter = this.#decisions.labels(hook, decision.outcome, rule)
-      this.#decisionChildren.set(key, counter)
+      byOutcome[decision.outcome].set(rule, counter)
     }
     counter.inc()
     let latency = this.#latencyChildren.get(hook)

@@ -7,8 +7,6 @@ export interface JsonLimits {
   stringLength: number
 }
 
-type Container = Record<string, unknown> | unknown[]
-
 function tooDeep (limits: JsonLimits): RequestError {
   return new RequestError(400, ErrorCode.jsonTooDeep, `Request body nests objects and arrays deeper than ${limits.jsonDepth} levels`)
 }
@@ -17,16 +15,21 @@ function stringTooLong (limits: JsonLimits): RequestError {
   return new RequestError(400, ErrorCode.stringTooLong, `Request body has a string or key longer than ${limits.stringLength} characters`)
 }
 
+/** Strings and containers can break a limit; other scalars cannot and stay off the stack. */
+function mayBreakLimit (value: unknown): boolean {
+  return typeof value === 'string' || (value !== null && typeof value === 'object')
+}
+
 /**
  * The first limit a parsed JSON value breaks, or null. Walks with an explicit stack, never
- * recursion, so no body can overflow the call stack here; only containers are stacked.
+ * recursion, so no body can overflow the call stack here; only strings and containers are stacked.
  */
 export function jsonLimitError (value: unknown, limits: JsonLimits): RequestError | null {
   const { jsonDepth, stringLength } = limits
-  const containers: unknown[] = [value]
+  const nodes: unknown[] = [value]
   const depths: number[] = [0]
-  while (containers.length > 0) {
-    const node = containers.pop()
+  while (nodes.length > 0) {
+    const node = nodes.pop()
     const depth = depths.pop() as number
     if (typeof node === 'string') {
       if (node.length > stringLength) return stringTooLong(limits)
@@ -34,16 +37,17 @@ export function jsonLimitError (value: unknown, limits: JsonLimits): RequestErro
     }
     if (node === null || typeof node !== 'object') continue
     if (depth >= jsonDepth) return tooDeep(limits)
-    const children = Array.isArray(node) ? node : Object.values(node as Container)
-    if (!Array.isArray(node)) {
-      for (const key in node) if (key.length > stringLength) return stringTooLong(limits)
-    }
-    for (const child of children) {
-      // Scalars other than strings cannot break a limit: keep them off the stack.
-      if (typeof child === 'string' || (child !== null && typeof child === 'object')) {
-        containers.push(child)
-        depths.push(depth + 1)
+    if (Array.isArray(node)) {
+      for (const child of node) {
+        if (mayBreakLimit(child)) { nodes.push(child); depths.push(depth + 1) }
       }
+      continue
+    }
+    const record = node as Record<string, unknown>
+    for (const key in record) {
+      if (key.length > stringLength) return stringTooLong(limits)
+      const child = record[key]
+      if (mayBreakLimit(child)) { nodes.push(child); depths.push(depth + 1) }
     }
   }
   return null

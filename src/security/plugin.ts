@@ -50,7 +50,9 @@ function policyOf (request: FastifyRequest): Policy {
 
 /** Route onRequest hook: refuses a caller on its headers alone, before the body is read. */
 export function authenticateCaller (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
-  const refusal = policyOf(request).caller.checkHeaders(request.headers, nowSeconds())
+  const { caller } = policyOf(request)
+  if (caller.mode === 'none') return done()
+  const refusal = caller.checkHeaders(request.headers, nowSeconds())
   if (refusal === null) done()
   else refuse(request, reply, refusal)
 }
@@ -58,6 +60,7 @@ export function authenticateCaller (request: FastifyRequest, reply: FastifyReply
 /** Route preValidation hook: checks what needs the raw body (signature, replay) before any rule runs. */
 export function verifyCallerBody (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
   const { caller } = policyOf(request)
+  if (caller.mode === 'none') return done()
   const refusal = caller.checkBody(request.headers, request.rawBody ?? EMPTY, request.server.replayCache, nowSeconds())
   if (refusal === null) done()
   else refuse(request, reply, refusal)
@@ -65,21 +68,25 @@ export function verifyCallerBody (request: FastifyRequest, reply: FastifyReply, 
 
 const EMPTY = Buffer.alloc(0)
 
-/** Sheds load with @fastify/under-pressure: a fast 503 instead of a queue the auth system times out on. */
-async function registerLoadShedding (app: FastifyInstance, limits: Limits): Promise<void> {
-  await app.register(underPressure, {
-    maxEventLoopDelay: limits.eventLoopDelayMs,
-    sampleInterval: Math.min(limits.eventLoopDelayMs, 1000),
-    // Sending here is enough: Fastify skips the remaining hooks and the handler once a reply is sent.
-    pressureHandler (_request: FastifyRequest, reply: FastifyReply) {
-      const body: ErrorBody = { code: ErrorCode.overloaded, message: 'The service is overloaded; retry later' }
-      reply.code(503).header('retry-after', String(limits.retryAfterSeconds)).send(body)
-    }
-  })
+/**
+ * Samples the event loop delay with @fastify/under-pressure and returns a check of its last
+ * sample. The plugin is given no threshold, so it adds no hook of its own: its onRequest hook
+ * builds `request.routeOptions` (a fresh object) on every request, which the hook path cannot
+ * afford; the check here reads one number.
+ */
+async function eventLoopSaturation (app: FastifyInstance, limits: Limits): Promise<() => boolean> {
+  await app.register(underPressure, { sampleInterval: Math.min(limits.eventLoopDelayMs, 1000) })
+  return () => app.memoryUsage().eventLoopDelay > limits.eventLoopDelayMs
+}
+
+/** A fast 503 instead of a queue the auth system times out on. */
+function shed (reply: FastifyReply, limits: Limits): void {
+  const body: ErrorBody = { code: ErrorCode.overloaded, message: 'The service is overloaded; retry later' }
+  reply.code(503).header('retry-after', String(limits.retryAfterSeconds)).send(body)
 }
 
 export interface SecurityOptions {
-  /** Register @fastify/under-pressure (503 overloaded with Retry-After). */
+  /** Shed load: 503 overloaded with Retry-After while the event loop delay is over limits.eventLoopDelayMs. */
   loadShedding: boolean
 }
 
@@ -93,12 +100,13 @@ async function securityPlugin (app: FastifyInstance, options: SecurityOptions): 
     app.log.warn('caller authentication is off (caller: {none: true}): anyone who can reach the hook URLs can call them')
   }
 
-  app.addHook('onRequest', function securityHeaders (_request, reply, done) {
+  const saturated = options.loadShedding ? await eventLoopSaturation(app, limits) : () => false
+  // One hook for both: every hook Fastify runs per request costs, and these two apply to all routes.
+  app.addHook('onRequest', function headersAndLoadShedding (_request, reply, done) {
     reply.headers(SECURITY_HEADERS)
-    done()
+    if (saturated()) shed(reply, limits)
+    else done()
   })
-
-  if (options.loadShedding) await registerLoadShedding(app, limits)
 
   app.decorate('replayCache', new ReplayCache())
   app.decorateRequest('rawBody', null)

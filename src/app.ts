@@ -3,7 +3,7 @@ import configWatcher, { type WatchOptions } from './config/watch.js'
 import errors, { replyWithError } from './errors.js'
 import healthRoutes from './health.js'
 import hookRoutes from './hooks/routes.js'
-import { loggerOptions } from './logger.js'
+import { lazyRequestLogger, loggerOptions } from './logger.js'
 import metrics from './metrics.js'
 import policyStore from './policy/store.js'
 import portal from './portal/index.js'
@@ -33,6 +33,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     ...(options.loggerInstance === undefined ? { logger: options.logger ?? loggerOptions() } : { loggerInstance: options.loggerInstance }),
     // One decision record per hook call replaces Fastify's two per-request lines.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit: options.policy.limits.bodyBytes,
     // Timeouts (README "Securing the hook endpoint"): a slow or stalled client holds a socket for
     // seconds, not minutes. Node enforces header/request timeouts on each connections check.

@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { formatProblem, loadPolicy } from './config/load.js'
+import { logDestination, loggerOptions } from './logger.js'
 
 export interface ServeOptions {
   configFile: string
@@ -25,7 +26,14 @@ export async function serve (options: ServeOptions): Promise<void> {
     process.exitCode = 1
     return
   }
-  const app = await buildApp({ policy: loaded.policy, config: loaded.config, loadShedding: true, watch: { file: options.configFile, files: loaded.files } })
+  const logs = logDestination()
+  const app = await buildApp({
+    policy: loaded.policy,
+    config: loaded.config,
+    logger: { ...loggerOptions(), stream: logs },
+    loadShedding: true,
+    watch: { file: options.configFile, files: loaded.files }
+  })
   const reloadOnHangup = (): void => {
     app.log.info({ config: options.configFile }, 'SIGHUP: reloading config')
     app.configReloader.reload().catch(/* c8 ignore next: reload() reports its own failures */ () => {})
@@ -40,4 +48,6 @@ export async function serve (options: ServeOptions): Promise<void> {
   })
   await app.listen({ port: options.port, host: options.host })
   app.log.info({ config: options.configFile, policy: loaded.policy.version, hooks: [...loaded.policy.hooks.values()].map(hook => `${hook.name} ${hook.path}`) }, 'policy loaded')
+  // Start-up lines now, not once 4 KiB of decisions have gathered behind them.
+  logs.flush()
 }

@@ -1,16 +1,17 @@
 import { Writable } from 'node:stream'
 import pino from 'pino'
 import t from 'tap'
-import { decisionLogger, loggerOptions, REDACTED_PATHS } from '../src/logger.js'
+import { decisionLogger, lazyRequestLogger, logDestination, loggerOptions, REDACTED_PATHS } from '../src/logger.js'
+import { appFor, LogCapture } from './helpers.js'
 
 t.test('logger options: level from the argument or LOG_LEVEL, redaction always on', async t => {
   t.same(loggerOptions('warn'), { level: 'warn', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } })
   const saved = process.env.LOG_LEVEL
   t.teardown(() => { if (saved === undefined) delete process.env.LOG_LEVEL; else process.env.LOG_LEVEL = saved })
   delete process.env.LOG_LEVEL
-  t.equal((loggerOptions() as { level: string }).level, 'info')
+  t.equal(loggerOptions().level, 'info')
   process.env.LOG_LEVEL = 'debug'
-  t.equal((loggerOptions() as { level: string }).level, 'debug')
+  t.equal(loggerOptions().level, 'debug')
   t.ok(REDACTED_PATHS.includes('req.headers.authorization') && REDACTED_PATHS.includes('*.password'))
 })
 
@@ -22,10 +23,45 @@ t.test('decision records are written whole, without the redaction pass, and the 
       callback()
     }
   })
-  const log = pino(loggerOptions('info') as pino.LoggerOptions, stream)
+  const log = pino(loggerOptions('info'), stream)
   const decisions = decisionLogger(log)
   decisions.info({ reqId: 'req-1', hook: 'preSignup', provider: 'email', outcome: 'allow', rule: null, status: 200, policy: 'abc', ms: 0.1 }, 'decision')
   log.info({ secret: { token: 't' } }, 'after')
   t.match(lines[0], { msg: 'decision', reqId: 'req-1', hook: 'preSignup', provider: 'email', outcome: 'allow', rule: null, status: 200, policy: 'abc' })
   t.same(lines[1]?.secret, { token: '[redacted]' }, 'the service logger still redacts')
+})
+
+t.test('request loggers: a pino child only once something logs through one, bound to its reqId', async t => {
+  const logs = new LogCapture()
+  let children = 0
+  logs.logger.onChild = () => { children++ }
+  const app = await appFor('hooks:\n  preSignup:\n    rules: []\n', {}, logs)
+  t.teardown(() => app.close())
+  await app.ready()
+  children = 0 // building the app made its own (plugin and decision loggers)
+  for (let i = 0; i < 5; i++) await app.inject({ method: 'POST', url: '/signup-hook', payload: { provider: 'email', data: {} } })
+  t.equal(children, 0, 'five hook calls, no request child built')
+  t.equal(logs.records.filter(record => record.msg === 'decision').length, 5, 'each still wrote its decision record')
+
+  const log = lazyRequestLogger(logs.logger, { reqId: 'req-9' }, {})
+  t.equal(log.level, 'trace', "the parent's level until a child exists")
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const
+  for (const level of levels) log[level](`via ${level}`)
+  log.silent('never written')
+  t.equal(children, 1, 'the first line built the child, later lines reuse it')
+  const written = logs.records.filter(record => record.reqId === 'req-9')
+  t.same(written.map(record => record.msg), levels.map(level => `via ${level}`))
+  log.level = 'warn'
+  log.info('below the new level')
+  t.equal(log.level, 'warn')
+  t.equal(logs.records.filter(record => record.reqId === 'req-9').length, levels.length, 'a level set on it applies to it')
+  log.child({ step: 'x' }).warn('nested')
+  t.match(logs.records.at(-1), { reqId: 'req-9', step: 'x', msg: 'nested' })
+  t.equal(lazyRequestLogger(logs.logger, { reqId: 'r' }, { level: 'error' }).level, 'error', 'a route logLevel shows before any line')
+})
+
+t.test('the serve destination holds lines until flushed, then writes them to stdout', async t => {
+  const destination = logDestination() as ReturnType<typeof logDestination> & { minLength: number, periodicFlush: number, fd: number }
+  t.teardown(() => { destination.flush() })
+  t.match(destination, { fd: 1, minLength: 4096 }, 'batches of 4 KiB on stdout')
 })

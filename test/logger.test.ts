@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
 import pino from 'pino'
 import t from 'tap'
-import { decisionLogger, lazyRequestLogger, logDestination, loggerOptions, REDACTED_PATHS } from '../src/logger.js'
+import { decisionWriter, lazyRequestLogger, logDestination, loggerOptions, REDACTED_PATHS } from '../src/logger.js'
 import { appFor, LogCapture } from './helpers.js'
 
 t.test('logger options: level from the argument or LOG_LEVEL, redaction always on', async t => {
@@ -15,20 +15,37 @@ t.test('logger options: level from the argument or LOG_LEVEL, redaction always o
   t.ok(REDACTED_PATHS.includes('req.headers.authorization') && REDACTED_PATHS.includes('*.password'))
 })
 
-t.test('decision records are written whole, without the redaction pass, and the parent keeps it', async t => {
-  const lines: Array<Record<string, unknown>> = []
+t.test('decision records: pino lines written whole, without the redaction pass, and the parent keeps it', async t => {
+  const written: string[] = []
   const stream = new Writable({
     write (chunk: Buffer, _encoding, callback) {
-      lines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>)
+      written.push(chunk.toString('utf8'))
       callback()
     }
   })
   const log = pino(loggerOptions('info'), stream)
-  const decisions = decisionLogger(log)
-  decisions.info({ reqId: 'req-1', hook: 'preSignup', provider: 'email', outcome: 'allow', rule: null, status: 200, policy: 'abc', ms: 0.1 }, 'decision')
+  const record = { reqId: 'req-1', hook: 'preSignup', provider: 'e"mail\n', outcome: 'allow' as const, rule: null, status: 200, policy: 'abc', ms: 0.1 }
+  const before = Date.now()
+  decisionWriter(log)(record)
   log.info({ secret: { token: 't' } }, 'after')
-  t.match(lines[0], { msg: 'decision', reqId: 'req-1', hook: 'preSignup', provider: 'email', outcome: 'allow', rule: null, status: 200, policy: 'abc' })
-  t.same(lines[1]?.secret, { token: '[redacted]' }, 'the service logger still redacts')
+  t.equal(written.length, 2, 'one line each')
+  t.ok(written[0]!.endsWith('}\n') && !written[0]!.slice(0, -1).includes('\n'), 'one JSON line, the newline in provider escaped')
+  const line = JSON.parse(written[0]!) as Record<string, unknown>
+  t.same(Object.keys(line), ['level', 'time', 'pid', 'hostname', 'reqId', 'hook', 'provider', 'outcome', 'rule', 'status', 'policy', 'ms', 'msg'], "pino's own field order")
+  t.match(line, { level: 30, pid: process.pid, ...record, msg: 'decision' })
+  t.ok((line.time as number) >= before && (line.time as number) <= Date.now())
+  t.same(Object.keys(JSON.parse(written[1]!) as object), ['level', 'time', 'pid', 'hostname', 'secret', 'msg'], 'the same shape as pino writes')
+  t.same((JSON.parse(written[1]!) as { secret: unknown }).secret, { token: '[redacted]' }, 'the service logger still redacts')
+
+  decisionWriter(pino(loggerOptions('warn'), stream))(record)
+  t.equal(written.length, 2, 'nothing below the level')
+  const multi = pino(loggerOptions('info'), pino.multistream([{ stream }]))
+  decisionWriter(multi)(record)
+  t.match(JSON.parse(written[2]!), { ...record, msg: 'decision' }, 'a stream that needs pino metadata gets the line through pino')
+  const calls: unknown[][] = []
+  const other = { info: (...args: unknown[]) => { calls.push(args) } } as unknown as Parameters<typeof decisionWriter>[0]
+  decisionWriter(other)(record)
+  t.same(calls, [[record, 'decision']], 'any other logger gets info(record, "decision")')
 })
 
 t.test('request loggers: a pino child only once something logs through one, bound to its reqId', async t => {

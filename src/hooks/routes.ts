@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ErrorCode, errorBodySchema } from '../errors.js'
-import { decisionLogger } from '../logger.js'
+import { decisionWriter } from '../logger.js'
 import type { CompiledHook, HookName, HookRequest, Policy } from '../policy/types.js'
 import { authenticateCaller, verifyCallerBody } from '../security/plugin.js'
 
@@ -51,7 +51,7 @@ function pathOf (url: string): string {
  */
 export default async function hookRoutes (app: FastifyInstance): Promise<void> {
   const { policies, metrics } = app
-  const decisions = decisionLogger(app.log)
+  const writeDecision = decisionWriter(app.log)
   app.decorateRequest('hookTarget', null)
   const lookups = new WeakMap<Policy, ReadonlyMap<string, CompiledHook>>()
   const served = new Map<string, HookName>()
@@ -97,7 +97,7 @@ export default async function hookRoutes (app: FastifyInstance): Promise<void> {
     const decision = hook.decide(request.body)
     const ms = reply.elapsedTime
     metrics.decided(hook.name, decision, ms / 1000)
-    decisions.info({
+    writeDecision({
       reqId: request.id,
       hook: hook.name,
       provider: request.body.provider,
@@ -106,7 +106,7 @@ export default async function hookRoutes (app: FastifyInstance): Promise<void> {
       status: decision.status,
       policy: policy.version,
       ms: Math.round(ms * 1000) / 1000
-    }, 'decision')
+    })
     return reply.code(decision.status).header(POLICY_VERSION_HEADER, policy.version).send(decision.body)
   })
 }

@@ -19,10 +19,10 @@ export function loggerOptions (level = process.env.LOG_LEVEL ?? 'info'): LoggerO
 }
 
 /**
- * Where serve() logs: stdout, written in batches. A write per line (one per hook call) cost,
- * profiled under load, about as much as the line itself; lines now wait until 4 KiB have gathered
- * or 250 ms have passed, and pino writes what is left when the process exits. A SIGKILL can lose
- * those last 250 ms of lines.
+ * Where serve() logs: stdout, written in batches off the event loop. Lines wait until 4 KiB have
+ * gathered or 250 ms have passed, so a busy server makes one write per batch rather than one per
+ * hook call; pino writes what is left when the process exits. A SIGKILL can lose those last
+ * 250 ms of lines.
  */
 export function logDestination (): DestinationStream & { flush: () => void } {
   return pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 250 })

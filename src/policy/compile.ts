@@ -54,13 +54,13 @@ function addRoles (roles: string[], add: readonly string[]): void {
   for (const role of add) if (!roles.includes(role)) roles.push(role)
 }
 
-function decider (rules: CompiledRule[], fallback: Decision | null, index: RuleIndex | null): (request: HookRequest) => Decision {
+function decider (rules: CompiledRule[], fallback: Decision | null, index: RuleIndex): (request: HookRequest) => Decision {
   return function decide (request) {
     const roles: string[] = []
-    index?.markCandidates(request)
+    index.markCandidates(request)
     try {
       for (let i = 0; i < rules.length; i++) {
-        if (index !== null && !index.isCandidate(i)) continue
+        if (!index.isCandidate(i)) continue
         const rule = rules[i] as CompiledRule
         if (!rule.test(request)) continue
         if (rule.action === 'deny') return rule.decision
@@ -83,8 +83,8 @@ function compileHook (name: HookName, hook: Hook, context: ConditionContext): Co
     seen.add(rule.name)
     return compileRule(rule, name, path, context)
   })
-  // A traced compile (explain, test) runs every rule so the trace shows each one's result.
-  const index = context.trace === undefined ? new RuleIndex(hook.rules.map(rule => guardOf(rule.when))) : null
+  // A traced compile (explain, test) guards no rule, so every rule runs and the trace shows each one's result.
+  const index = new RuleIndex(hook.rules.map(rule => context.trace === undefined ? guardOf(rule.when) : null))
   return { name, path: hook.path ?? DEFAULT_PATHS[name], decide: decider(rules, defaultDecision(hook.default), index) }
 }
 

@@ -33,6 +33,11 @@ export type Tracer = (path: Path, label: string, test: Test, read?: (request: Ho
 const always: Test = () => true
 const MAX_EMAIL_LENGTH = 254
 
+/** How `ignoreCase` compares: strings in lower case, other values as they are. */
+export function foldCase (value: unknown, ignoreCase: boolean): unknown {
+  return ignoreCase && typeof value === 'string' ? value.toLowerCase() : value
+}
+
 function ownValue (value: unknown, key: string): unknown {
   return value !== null && typeof value === 'object' && Object.hasOwn(value, key)
     ? (value as Record<string, unknown>)[key]
@@ -91,7 +96,7 @@ function compileField (condition: Condition, path: Path, context: ConditionConte
   const field = condition.field as string
   const read = compileGetter(field)
   const ignoreCase = condition.ignoreCase === true
-  const fold = (value: unknown): unknown => ignoreCase && typeof value === 'string' ? value.toLowerCase() : value
+  const fold = (value: unknown): unknown => foldCase(value, ignoreCase)
   const tests: Test[] = []
 
   if (condition.exists !== undefined) {

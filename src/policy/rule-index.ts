@@ -1,5 +1,5 @@
 import type { Condition } from '../config/types.js'
-import { compileGetter } from './conditions.js'
+import { compileGetter, foldCase } from './conditions.js'
 import type { HookRequest } from './types.js'
 
 /**
@@ -55,8 +55,6 @@ export function guardOf (condition: Condition | undefined): Guard | null {
   return null
 }
 
-const fold = (value: unknown, ignoreCase: boolean): unknown => ignoreCase && typeof value === 'string' ? value.toLowerCase() : value
-
 /** Rules by the value of one field, folded the way their tests fold it. */
 interface FieldIndex {
   read: (request: HookRequest) => unknown
@@ -93,7 +91,7 @@ export class RuleIndex {
           this.#fields.push(index)
         }
         for (const value of term.values) {
-          const folded = fold(value, term.ignoreCase)
+          const folded = foldCase(value, term.ignoreCase)
           const rules = index.rules.get(folded) ?? []
           if (rules.at(-1) !== rule) rules.push(rule)
           index.rules.set(folded, rules)
@@ -106,7 +104,7 @@ export class RuleIndex {
   markCandidates (request: HookRequest): void {
     const stamp = ++this.#stamp
     for (const index of this.#fields) {
-      const rules = index.rules.get(fold(index.read(request), index.ignoreCase))
+      const rules = index.rules.get(foldCase(index.read(request), index.ignoreCase))
       if (rules !== undefined) for (const rule of rules) this.#marks[rule] = stamp
     }
   }

@@ -50,9 +50,7 @@ function policyOf (request: FastifyRequest): Policy {
 
 /** Route onRequest hook: refuses a caller on its headers alone, before the body is read. */
 export function authenticateCaller (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
-  const { caller } = policyOf(request)
-  if (caller.mode === 'none') return done()
-  const refusal = caller.checkHeaders(request.headers, nowSeconds())
+  const refusal = policyOf(request).caller.checkHeaders(request.headers, nowSeconds())
   if (refusal === null) done()
   else refuse(request, reply, refusal)
 }
@@ -60,7 +58,6 @@ export function authenticateCaller (request: FastifyRequest, reply: FastifyReply
 /** Route preValidation hook: checks what needs the raw body (signature, replay) before any rule runs. */
 export function verifyCallerBody (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
   const { caller } = policyOf(request)
-  if (caller.mode === 'none') return done()
   const refusal = caller.checkBody(request.headers, request.rawBody ?? EMPTY, request.server.replayCache, nowSeconds())
   if (refusal === null) done()
   else refuse(request, reply, refusal)

@@ -2,9 +2,8 @@
 // test/portal/browser.test.ts): "Connect LinkedIn" in the app → sign-in → auth-hooks /connect →
 // the (fake) Unipile wizard → Unipile notifies auth-hooks → back on the app; then the account
 // loses its credentials, and the reconnect link from /me/accounts brings it back.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import t from 'tap'
-import { chromiumMissing, launchChromium, listeningFastify, serveApp } from '../helpers/browser.js'
+import { chromiumMissing, launchChromium, listeningFastify, serveApp, testApp } from '../helpers/browser.js'
 import errors from '../../src/errors.js'
 import portal from '../../src/portal/index.js'
 import type { ConnectConfig } from '../../src/config/types.js'
@@ -13,37 +12,6 @@ import { AUDIENCE, HS_SECRET, ISSUER, signToken } from '../portal/tokens.js'
 import { API_KEY, FakeUnipile } from './fake-unipile.js'
 
 const WEBHOOK_SECRET = 'browser-webhook-secret-0123'
-
-/** The app: a page with a "Connect LinkedIn" link, a sign-in page setting the JWT cookie, a landing page. */
-function testApp (authHooksOrigin: () => string) {
-  return createServer((request: IncomingMessage, response: ServerResponse) => {
-    const url = new URL(request.url ?? '/', 'http://app.invalid')
-    const html = (body: string): void => {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-      response.end(`<!doctype html><title>Test app</title>${body}`)
-    }
-    if (request.method === 'GET' && url.pathname === '/home') {
-      return html(`<h1>Home</h1><a href="${authHooksOrigin()}/connect?providers=LINKEDIN">Connect LinkedIn</a>`)
-    }
-    if (request.method === 'GET' && url.pathname === '/accounts') {
-      return html(`<h1 id="result">${url.searchParams.has('connected') ? 'Connected' : 'Failed'}</h1><a href="${authHooksOrigin()}/me/accounts">My accounts</a>`)
-    }
-    if (request.method === 'GET' && url.pathname === '/sign-in') {
-      const back = url.searchParams.get('redirect_url') ?? '/home'
-      return html(`<h1>Sign in</h1><form method="post" action="/sign-in?redirect_url=${encodeURIComponent(back)}"><button>Sign in</button></form>`)
-    }
-    if (request.method === 'POST' && url.pathname === '/sign-in') {
-      const back = url.searchParams.get('redirect_url') ?? '/home'
-      const location = back.startsWith(`${authHooksOrigin()}/`) ? back : '/home'
-      signToken('user_browser').then(token => {
-        response.writeHead(303, { location, 'set-cookie': `session=${token}; Path=/; HttpOnly; SameSite=Lax` })
-        response.end()
-      }, /* c8 ignore next */ error => response.destroy(error))
-      return
-    }
-    response.writeHead(404).end()
-  })
-}
 
 t.test('connect an account in the browser and come back; reconnect it after CREDENTIALS', {
   skip: chromiumMissing,
@@ -55,7 +23,15 @@ t.test('connect an account in the browser and come back; reconnect it after CRED
   t.teardown(() => unipile.close())
 
   let authHooksUrl = ''
-  const app = testApp(() => authHooksUrl)
+  // The app: a page with a "Connect LinkedIn" link and the page Unipile sends users back to.
+  const app = testApp({
+    pages: {
+      '/home': () => `<h1>Home</h1><a href="${authHooksUrl}/connect?providers=LINKEDIN">Connect LinkedIn</a>`,
+      '/accounts': url => `<h1 id="result">${url.searchParams.has('connected') ? 'Connected' : 'Failed'}</h1><a href="${authHooksUrl}/me/accounts">My accounts</a>`
+    },
+    signIn: async () => await signToken('user_browser'),
+    authHooksOrigin: () => authHooksUrl
+  })
   const appUrl = await serveApp(t, app)
 
   // auth-hooks on its own listening server first, so its public URL is known when it is configured.

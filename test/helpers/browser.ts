@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { once } from 'node:events'
-import { createServer } from 'node:http'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -68,4 +68,42 @@ export async function launchChromium (t: Test): Promise<BrowserContext> {
     await rm(userDataDir, { recursive: true, force: true })
   })
   return browser
+}
+
+export interface TestAppOptions {
+  /** GET pages by path: the HTML body for the request's URL. */
+  pages: Record<string, (url: URL) => string>
+  /** The session token the sign-in form sets as the `session` cookie. */
+  signIn: () => Promise<string>
+  authHooksOrigin: () => string
+}
+
+/**
+ * The app being integrated, as a browser sees it: its pages, and a sign-in form whose POST sets
+ * the JWT session cookie and goes back to `redirect_url`. Like a real app, it only sends users back
+ * to itself or to auth-hooks.
+ */
+export function testApp ({ pages, signIn, authHooksOrigin }: TestAppOptions): ReturnType<typeof createServer> {
+  return createServer((request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? '/', 'http://app.invalid')
+    const html = (body: string): void => {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      response.end(`<!doctype html><title>Test app</title>${body}`)
+    }
+    const back = url.searchParams.get('redirect_url') ?? '/home'
+    const page = pages[url.pathname]
+    if (request.method === 'GET' && page !== undefined) return html(page(url))
+    if (request.method === 'GET' && url.pathname === '/sign-in') {
+      return html(`<h1>Sign in</h1><form method="post" action="/sign-in?redirect_url=${encodeURIComponent(back)}"><button>Sign in</button></form>`)
+    }
+    if (request.method === 'POST' && url.pathname === '/sign-in') {
+      const location = back.startsWith(`${authHooksOrigin()}/`) ? back : '/home'
+      signIn().then(token => {
+        response.writeHead(303, { location, 'set-cookie': `session=${token}; Path=/; HttpOnly; SameSite=Lax` })
+        response.end()
+      }, /* c8 ignore next */ error => response.destroy(error))
+      return
+    }
+    response.writeHead(404).end()
+  })
 }

@@ -2,43 +2,13 @@
 // small test app, clicks "Billing" and must land on the fake Stripe portal page, with and without
 // the round trip through sign-in. CI installs /usr/bin/chromium (.ci/run); locally the test is
 // skipped with a message when it is missing.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import t from 'tap'
-import { chromiumMissing, launchChromium, listeningFastify, serveApp } from '../helpers/browser.js'
+import { chromiumMissing, launchChromium, listeningFastify, serveApp, testApp } from '../helpers/browser.js'
 import errors from '../../src/errors.js'
 import portal from '../../src/portal/index.js'
 import { startFakeProviders } from '../fakes/providers.mjs'
 import { KEYS, CONNECTION_ID } from './harness.js'
 import { AUDIENCE, HS_SECRET, ISSUER, signToken } from './tokens.js'
-
-/** The app being integrated: a home page with a Billing link and a sign-in page that sets the JWT cookie. */
-function testApp (portalUrl: () => string, authHooksOrigin: () => string) {
-  return createServer((request: IncomingMessage, response: ServerResponse) => {
-    const url = new URL(request.url ?? '/', 'http://app.invalid')
-    const html = (body: string): void => {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-      response.end(`<!doctype html><title>Test app</title>${body}`)
-    }
-    if (request.method === 'GET' && url.pathname === '/home') {
-      return html(`<h1>Home</h1><a href="${portalUrl()}">Billing</a>`)
-    }
-    if (request.method === 'GET' && url.pathname === '/sign-in') {
-      const back = url.searchParams.get('redirect_url') ?? '/home'
-      return html(`<h1>Sign in</h1><form method="post" action="/sign-in?redirect_url=${encodeURIComponent(back)}"><button>Sign in</button></form>`)
-    }
-    if (request.method === 'POST' && url.pathname === '/sign-in') {
-      const back = url.searchParams.get('redirect_url') ?? '/home'
-      // The test app only sends users back to itself or to auth-hooks.
-      const location = back.startsWith(`${authHooksOrigin()}/`) ? back : '/home'
-      signToken('auth0|browser', { claims: { stripe_customer: 'cus_1' } }).then(token => {
-        response.writeHead(303, { location, 'set-cookie': `session=${token}; Path=/; HttpOnly; SameSite=Lax` })
-        response.end()
-      }, /* c8 ignore next */ error => response.destroy(error))
-      return
-    }
-    response.writeHead(404).end()
-  })
-}
 
 t.test('Billing link → sign-in → back → Stripe portal, then straight to the portal once signed in', {
   skip: chromiumMissing,
@@ -48,7 +18,12 @@ t.test('Billing link → sign-in → back → Stripe portal, then straight to th
   t.teardown(() => fake.close())
 
   let authHooksUrl = ''
-  const app = testApp(() => `${authHooksUrl}/portal/billing`, () => authHooksUrl)
+  // The app: a home page with a Billing link.
+  const app = testApp({
+    pages: { '/home': () => `<h1>Home</h1><a href="${authHooksUrl}/portal/billing">Billing</a>` },
+    signIn: async () => await signToken('auth0|browser', { claims: { stripe_customer: 'cus_1' } }),
+    authHooksOrigin: () => authHooksUrl
+  })
   const appUrl = await serveApp(t, app)
 
   // auth-hooks on its own listening server first, so its public URL is known when it is configured.

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client'
 import { ErrorCode } from './errors.js'
+import { type CounterSeries, type HistogramSeries, PlainCounter, PlainHistogram } from './plain-metrics.js'
 import type { Decision, HookName } from './policy/types.js'
 
 /** The `rule` label when no rule decided. */
@@ -11,20 +12,18 @@ export const FIELD_TOO_LONG_RULE = '(field-too-long)'
 /** Decision and reload metrics in one registry per app, so several apps in one process do not clash. */
 export class AuthHooksMetrics {
   readonly registry = new Registry()
-  readonly #decisions = new Counter({
-    name: 'auth_hooks_decisions_total',
-    help: 'Hook decisions by hook, outcome (allow or deny) and deciding rule ((default) when no rule decided).',
-    labelNames: ['hook', 'outcome', 'rule'] as const,
-    registers: [this.registry]
-  })
+  readonly #decisions = new PlainCounter(
+    'auth_hooks_decisions_total',
+    'Hook decisions by hook, outcome (allow or deny) and deciding rule ((default) when no rule decided).',
+    this.registry
+  )
 
-  readonly #latency = new Histogram({
-    name: 'auth_hooks_decision_duration_seconds',
-    help: 'Time from receiving a hook request to its decision (body parsing, validation and rules).',
-    labelNames: ['hook'] as const,
-    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1],
-    registers: [this.registry]
-  })
+  readonly #latency = new PlainHistogram(
+    'auth_hooks_decision_duration_seconds',
+    'Time from receiving a hook request to its decision (body parsing, validation and rules).',
+    [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1],
+    this.registry
+  )
 
   readonly #reloads = new Counter({
     name: 'auth_hooks_config_reloads_total',
@@ -53,31 +52,25 @@ export class AuthHooksMetrics {
     this.#policyInfo.set({ version }, 1)
   }
 
-  // prom-client hashes a labels object on every call; the hot path keeps one bound child per label
-  // set instead (a handful per hook: one per rule that can decide, plus the defaults), found by
-  // hook, outcome and rule without building a key per request.
-  readonly #decisionChildren = new Map<HookName, Record<Decision['outcome'], Map<string, { inc: () => void }>>>()
-  readonly #latencyChildren = new Map<HookName, { observe: (value: number) => void }>()
+  // The hot path finds its series by hook, outcome and rule (a handful per hook: one per rule
+  // that can decide, plus the defaults) without building a key per request.
+  readonly #byHook = new Map<HookName, HookSeries>()
 
   decided (hook: HookName, decision: Decision, seconds: number): void {
-    const rule = decision.rule ?? ruleless(decision)
-    let byOutcome = this.#decisionChildren.get(hook)
-    if (byOutcome === undefined) {
-      byOutcome = { allow: new Map(), deny: new Map() }
-      this.#decisionChildren.set(hook, byOutcome)
+    let series = this.#byHook.get(hook)
+    if (series === undefined) {
+      series = { latency: this.#latency.series({ hook }), allow: new Map(), deny: new Map() }
+      this.#byHook.set(hook, series)
     }
-    let counter = byOutcome[decision.outcome].get(rule)
+    const rule = decision.rule ?? ruleless(decision)
+    const byRule = series[decision.outcome]
+    let counter = byRule.get(rule)
     if (counter === undefined) {
-      counter = this.#decisions.labels(hook, decision.outcome, rule)
-      byOutcome[decision.outcome].set(rule, counter)
+      counter = this.#decisions.series({ hook, outcome: decision.outcome, rule })
+      byRule.set(rule, counter)
     }
     counter.inc()
-    let latency = this.#latencyChildren.get(hook)
-    if (latency === undefined) {
-      latency = this.#latency.labels(hook)
-      this.#latencyChildren.set(hook, latency)
-    }
-    latency.observe(seconds)
+    series.latency.observe(seconds)
   }
 
   reloaded (version: string): void {
@@ -91,6 +84,11 @@ export class AuthHooksMetrics {
     this.#reloads.inc({ result: 'failed' })
     this.#lastReloadOk.set(0)
   }
+}
+
+/** One hook's latency series and its decision counters by outcome and rule. */
+interface HookSeries extends Record<Decision['outcome'], Map<string, CounterSeries>> {
+  latency: HistogramSeries
 }
 
 function ruleless (decision: Decision): string {

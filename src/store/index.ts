@@ -1,5 +1,4 @@
 import { resolve } from 'node:path'
-import { openPostgres } from './postgres.js'
 import { SqlStore } from './sql-store.js'
 import { openSqlite } from './sqlite.js'
 import type { Store } from './types.js'
@@ -27,6 +26,8 @@ export function isPostgresUrl (url: string | undefined): url is string {
 /** Opens the configured store and runs its migrations: PostgreSQL when a postgres URL is given, SQLite otherwise. */
 export async function openStore (options: StoreOptions): Promise<Store> {
   if (isPostgresUrl(options.databaseUrl)) {
+    // Loaded only here: pg is a tenth of a second of start-up that SQLite deployments never use.
+    const { openPostgres } = await import('./postgres.js')
     return new SqlStore(await openPostgres({ url: options.databaseUrl, ...(options.postgresSchema === undefined ? {} : { schema: options.postgresSchema }) }))
   }
   if (options.databaseUrl !== undefined && options.databaseUrl !== '') {

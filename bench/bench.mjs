@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick] [-- --only rules,domains] [-- --duration 10 --rounds 3 --out DIR]`
+// `npm run bench [-- --quick] [-- --only rules,domains] [-- --duration 10 --rounds 3 --out DIR] [-- --profile]`
 // Each server runs in its own process on loopback; the load comes from bench/load.mjs in another.
 import { execFile, spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
@@ -20,6 +21,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string' },
     rounds: { type: 'string' },
     connections: { type: 'string', default: '50' },
+    profile: { type: 'boolean', default: false },
     out: { type: 'string', default: join(ROOT, 'bench', 'results') }
   }
 })
@@ -34,6 +36,9 @@ const settings = {
 const DOMAINS = quick ? [10, 1_000, 10_000] : [10, 100_000, 1_000_000]
 const RULES = quick ? [5, 50, 100] : [5, 50, 500]
 const [, DEFAULT_DOMAINS] = DOMAINS
+const startedAt = new Date().toISOString()
+// --profile: each server's V8 CPU profile (one .cpuprofile per server) goes here.
+const profileDir = args.profile ? join(args.out, `profiles-${startedAt.replace(/[:.]/g, '-')}`) : undefined
 const features = schemaFeatures(join(ROOT, 'conf', 'auth.schema.json'))
 const secret = newWebhookSecret()
 
@@ -115,7 +120,7 @@ async function waitUntilReady (url, child, stderr) {
 }
 
 /** Writes the server's files, spawns it and times spawn → /readyz answering 200. */
-async function startServer (server, dir) {
+async function startServer (server, dir, profileName) {
   const port = await freePort()
   let argv
   if (server.kind === 'auth-hooks') {
@@ -127,9 +132,11 @@ async function startServer (server, dir) {
   } else {
     argv = [join(ROOT, 'bench', 'servers', `bare-${server.kind}.mjs`)]
   }
+  // Every server exits on SIGTERM, so V8 writes the profile when the scenario stops it.
+  const profiling = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${profileName}.cpuprofile`]
   const started = performance.now()
   // Logs go to /dev/null: writing them is part of the cost, reading them is not.
-  const child = spawn(process.execPath, argv, { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'pipe'] })
+  const child = spawn(process.execPath, [...profiling, ...argv], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'pipe'] })
   const stderr = []
   child.stderr.on('data', chunk => stderr.push(chunk))
   await waitUntilReady(`http://127.0.0.1:${port}/readyz`, child, stderr)
@@ -178,13 +185,13 @@ async function runScenario (scenario, dir) {
   try {
     if (quick) {
       // Quick mode starts a scenario's servers together: its start-up figures are not the point.
-      const started = await Promise.allSettled(scenario.servers.map(server => startServer(server, dir)))
+      const started = await Promise.allSettled(scenario.servers.map(server => startServer(server, dir, profileName(scenario, server))))
       running.push(...started.filter(outcome => outcome.status === 'fulfilled').map(outcome => outcome.value))
       const failed = started.find(outcome => outcome.status === 'rejected')
       if (failed !== undefined) throw failed.reason
     } else {
       // One at a time, so each start-up time is its own.
-      for (const server of scenario.servers) running.push(await startServer(server, dir))
+      for (const server of scenario.servers) running.push(await startServer(server, dir, profileName(scenario, server)))
     }
     const rounds = scenario.servers.map(() => [])
     for (let round = 0; round < settings.rounds; round++) {
@@ -213,9 +220,20 @@ async function runScenario (scenario, dir) {
     const ratio = scenario.ratio === undefined ? undefined : Math.round(byLabel(scenario.ratio[0]).rps / byLabel(scenario.ratio[1]).rps * 1000) / 1000
     return { name: scenario.name, title: scenario.title, servers, ratioOf: scenario.ratio, ratio }
   } finally {
-    for (const { child } of running) child.kill()
+    // Wait for the exits: a server still closing would load the next scenario's machine (and its
+    // profile would not be written yet).
+    await Promise.all(running.map(({ child }) => stopServer(child)))
   }
 }
+
+async function stopServer (child) {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = once(child, 'exit')
+  child.kill('SIGTERM')
+  await exited
+}
+
+const profileName = (scenario, server) => `${scenario.name}-${server.label.replace(/\W+/g, '-')}`
 
 function printScenario (result) {
   console.log(`\n## ${result.name}: ${result.title}`)
@@ -244,9 +262,10 @@ async function main () {
   const selected = SCENARIOS.filter(s => args.only === undefined || args.only.split(',').includes(s.name))
   const dir = await mkdtemp(join(tmpdir(), 'auth-hooks-bench-'))
   const report = {
-    date: new Date().toISOString(),
+    date: startedAt,
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadavgBefore: loadavg() },
     settings: { ...settings, quick },
+    profiles: profileDir,
     scenarios: [],
     skipped: [],
     targets: []
@@ -278,9 +297,13 @@ async function main () {
   }
   report.machine.loadavgAfter = loadavg()
   await mkdir(args.out, { recursive: true })
-  const file = join(args.out, `bench-${report.date.replace(/[:.]/g, '-')}.json`)
+  const file = join(args.out, `bench-${startedAt.replace(/[:.]/g, '-')}.json`)
   await writeFile(file, JSON.stringify(report, null, 2) + '\n')
   console.log(`\nwrote ${file}`)
+  if (profileDir !== undefined) {
+    console.log(`CPU profiles (one per server): ${profileDir}; open one in Chrome DevTools' Performance panel or speedscope for a flame graph.`)
+    console.log('The profiler slows every server, so a profiled run\'s figures are not comparable with an unprofiled one.')
+  }
 }
 
 await main()

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import t from 'tap'
 
@@ -40,4 +41,23 @@ t.test('npm run bench -- --quick measures every scenario and writes the JSON rep
   t.equal(report.targets.length, 7, 'every target is reported')
   t.match(stdout, /auth-hooks ÷ bare Fastify req\/s: [\d.]+/)
   t.match(stdout, /x-auth-hooks-policy header (never changed|took \d+ values)/)
+})
+
+t.test('npm run bench -- --profile writes a CPU profile per server, showing where its time went', async t => {
+  t.setTimeout(120_000)
+  const [command, ...args] = untracked as [string, ...string[]]
+  if (!existsSync(join(root, 'dist', 'cli.js'))) await run(command, [...args, join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root })
+  const out = t.testdir()
+  const { stdout } = await run(command, [...args, join(root, 'bench', 'bench.mjs'), '--quick', '--only', 'frameworks', '--profile', '--out', out], { cwd: root, maxBuffer: 1 << 22 })
+  const report = JSON.parse(await readFile(join(out, (await readdir(out)).find(name => name.endsWith('.json')) as string), 'utf8'))
+  t.match(stdout, `CPU profiles (one per server): ${report.profiles}`)
+  t.same((await readdir(report.profiles)).sort(), ['frameworks-auth-hooks.cpuprofile', 'frameworks-bare-Fastify.cpuprofile', 'frameworks-bare-node-http.cpuprofile'])
+
+  const scripts = async (name: string): Promise<string[]> => {
+    const profile = JSON.parse(await readFile(join(report.profiles, name), 'utf8')) as { nodes: Array<{ callFrame: { url: string } }> }
+    return profile.nodes.map(node => node.callFrame.url)
+  }
+  const dist = pathToFileURL(join(root, 'dist')).href + '/'
+  t.ok((await scripts('frameworks-auth-hooks.cpuprofile')).includes(`${dist}hooks/routes.js`), "the auth-hooks profile has samples in the hook route's handler")
+  t.notOk((await scripts('frameworks-bare-Fastify.cpuprofile')).some(url => url.startsWith(dist)), 'bare Fastify runs none of auth-hooks')
 })

@@ -70,8 +70,8 @@ type LogArgs = Parameters<FastifyBaseLogger['info']>
 /**
  * A request's logger, made into a real pino child (bound to its reqId) only when something logs
  * through it. Fastify otherwise builds that child for every request, and on the hook path nothing
- * logs through it (the decision record goes straight to the destination): profiled under load, the child cost
- * more per request than deciding 50 rules.
+ * logs through it (the decision record goes straight to the destination): profiled under load,
+ * the child cost more per request than deciding 50 rules.
  */
 class LazyChildLogger implements FastifyBaseLogger {
   readonly #parent: FastifyBaseLogger

@@ -35,7 +35,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     childLoggerFactory: lazyRequestLogger,
     bodyLimit: options.policy.limits.bodyBytes,
-    // Timeouts (README "Securing the hook endpoint"): a slow or stalled client holds a socket for
+    // Timeouts (docs/security.md): a slow or stalled client holds a socket for
     // seconds, not minutes. Node enforces header/request timeouts on each connections check.
     http: { headersTimeout: 5_000, connectionsCheckingInterval: 1_000 },
     requestTimeout: 10_000,

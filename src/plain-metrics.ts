@@ -36,7 +36,7 @@ interface Sample { metricName?: string, labels: Record<string, string | number>,
  * A metric prom-client's Registry exports (it reads `name`, `help`, `type` and `get()`), counted
  * in plain numbers: the caller asks for a label set's series once and keeps it, so counting is
  * arithmetic. prom-client's own metrics validate and hash the labels on every inc/observe, which
- * under load cost the hook path as much as switching metrics off saves (see README, Benchmark).
+ * under load cost the hook path as much as switching metrics off saves (see docs/benchmark.md).
  */
 abstract class PlainMetric<S extends { labels: Labels }> {
   abstract readonly type: 'counter' | 'histogram'

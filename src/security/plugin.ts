@@ -22,7 +22,7 @@ declare module 'fastify' {
 /**
  * Headers for an API that only ever answers JSON: no sniffing, no framing, no caching of
  * decisions, no referrer, no resources loadable by other origins. Set once per request in
- * onRequest, which is cheaper than @fastify/helmet's HTML-oriented set (see README).
+ * onRequest, which is cheaper than @fastify/helmet's HTML-oriented set (see docs/security.md).
  */
 export const SECURITY_HEADERS = Object.freeze({
   'cache-control': 'no-store',

@@ -1,17 +1,22 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import configWatcher, { type WatchOptions } from './config/watch.js'
-import errors, { replyWithError } from './errors.js'
-import healthRoutes from './health.js'
-import hookRoutes from './hooks/routes.js'
-import { lazyRequestLogger, loggerOptions } from './logger.js'
-import metrics from './metrics.js'
-import policyStore from './policy/store.js'
-import portal from './portal/index.js'
-import security from './security/plugin.js'
-import type { StoreOptions } from './store/index.js'
-import { storeOptionsFrom, userFeatures } from './users/plugin.js'
+import { chargebeeLoginRoutes } from './chargebee-login/routes.js'
 import type { AuthHooksConfig } from './config/types.js'
+import { connectRoutes } from './connect/routes.js'
+import hookRoutes from './hooks/routes.js'
+import errors, { replyWithError } from './http/errors.js'
+import healthRoutes from './http/health.js'
+import security from './http/security.js'
+import identityServices from './identity/index.js'
+import type { SessionCookie } from './identity/sessions.js'
+import { lazyRequestLogger, loggerOptions } from './observability/logger.js'
+import metrics from './observability/metrics.js'
+import policyStore from './policy/live.js'
+import configWatcher, { type WatchOptions } from './policy/reload.js'
 import type { Policy } from './policy/types.js'
+import portalRoutes from './portal/routes.js'
+import { profileRoutes } from './profiles/routes.js'
+import type { StoreOptions } from './store/index.js'
+import storePlugin, { needsStore, storeOptionsFrom, type UserFeaturesConfig } from './store/plugin.js'
 
 export interface AppOptions {
   policy: Policy
@@ -28,6 +33,9 @@ export interface AppOptions {
   watch?: WatchOptions
 }
 
+/** Fastify options shared by the app and the tests that build parts of it. */
+export const FASTIFY_AJV = { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } } as const
+
 export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(options.loggerInstance === undefined ? { logger: options.logger ?? loggerOptions() } : { loggerInstance: options.loggerInstance }),
@@ -35,15 +43,15 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     childLoggerFactory: lazyRequestLogger,
     bodyLimit: options.policy.limits.bodyBytes,
-    // Timeouts (docs/security.md): a slow or stalled client holds a socket for
-    // seconds, not minutes. Node enforces header/request timeouts on each connections check.
+    // Timeouts (docs/security.md): a slow or stalled client holds a socket for seconds, not
+    // minutes. Node enforces header/request timeouts on each connections check.
     http: { headersTimeout: 5_000, connectionsCheckingInterval: 1_000 },
     requestTimeout: 10_000,
     connectionTimeout: 15_000,
     keepAliveTimeout: 72_000,
     return503OnClosing: true,
     frameworkErrors: replyWithError,
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } }
+    ajv: FASTIFY_AJV
   })
   // Only JSON is a hook request; plain text would otherwise be parsed and fail later as a schema error.
   app.removeContentTypeParser('text/plain')
@@ -54,8 +62,25 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   if (options.watch !== undefined) await app.register(configWatcher, options.watch)
   await app.register(healthRoutes)
   await app.register(hookRoutes)
-  await app.register(portal, { config: options.config })
-  // Profiles, connected accounts, Chargebee login: nothing (no store either) unless configured.
-  await app.register(userFeatures, { config: options.config, store: options.store ?? storeOptionsFrom(options.config, process.env) })
+  await registerUserFeatures(app, options.config, options.store ?? storeOptionsFrom(options.config, process.env))
   return app
+}
+
+/**
+ * The browser-facing features, each only when configured: first what they share (the store, when
+ * a feature keeps state, and who the user is), then portal, profiles, connect and Chargebee login
+ * as siblings.
+ */
+export async function registerUserFeatures (app: FastifyInstance, config: UserFeaturesConfig, store: StoreOptions): Promise<void> {
+  const withStore = needsStore(config)
+  if (withStore) await app.register(storePlugin, store)
+  await app.register(identityServices, { config, withStore })
+  if (config.portals !== undefined) await app.register(portalRoutes, { portals: config.portals })
+  if (config.profiles !== undefined) {
+    await app.register(profileRoutes, { profiles: config.profiles, ...(config.admin === undefined ? {} : { admin: config.admin }) })
+  }
+  if (config.connect !== undefined) await app.register(connectRoutes, config.connect)
+  if (config.chargebeeLogin !== undefined) {
+    await app.register(chargebeeLoginRoutes, { config: config.chargebeeLogin, cookie: app.loginSessions as SessionCookie })
+  }
 }

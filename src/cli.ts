@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main } from './commands.js'
+import { main } from './cli/commands.js'
 
 try {
   const code = await main(process.argv.slice(2))

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { buildApp } from '../src/app.js'
 import { loadOk, repoRoot } from './helpers.js'
-import { loadPolicy } from '../src/config/load.js'
+import { loadPolicy } from '../src/policy/load.js'
 
 t.test('buildApp uses the service logger options when given none', async t => {
   const loaded = await loadPolicy(`${repoRoot}conf/auth.yaml`, {})

@@ -9,8 +9,9 @@ import pino from 'pino'
 import { parse } from 'yaml'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../src/app.js'
-import { loadPolicy, formatProblem, type LoadResult } from '../src/config/load.js'
-import { REDACTED_PATHS } from '../src/logger.js'
+import { formatProblem } from '../src/config/load.js'
+import { loadPolicy, type LoadResult } from '../src/policy/load.js'
+import { REDACTED_PATHS } from '../src/observability/logger.js'
 
 export const repoRoot = new URL('../', import.meta.url).pathname
 

@@ -1,4 +1,4 @@
-import { ErrorCode, RequestError } from '../errors.js'
+import { ErrorCode, RequestError } from '../http/errors.js'
 
 export interface ChargebeeClientOptions {
   apiBaseUrl: string

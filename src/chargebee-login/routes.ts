@@ -1,10 +1,10 @@
 import { fastifyCookie } from '@fastify/cookie'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { ChargebeeLoginConfig } from '../config/types.js'
-import { errorBodySchema, type RequestError } from '../errors.js'
-import { checkRedirect, OriginAllowlist, safeRedirect } from '../portal/redirects.js'
+import { errorBodySchema, type RequestError } from '../http/errors.js'
+import { checkRedirect, OriginAllowlist, safeRedirect } from '../http/redirects.js'
 import { ChargebeeLoginClient } from './client.js'
-import { SessionCookie } from './sessions.js'
+import { SessionCookie } from '../identity/sessions.js'
 
 export const LOGIN_PATH = '/auth/chargebee/login'
 export const RETURN_PATH = '/auth/chargebee/return'

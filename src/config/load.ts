@@ -1,14 +1,7 @@
-import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import { dirname, isAbsolute, relative, resolve } from 'node:path'
 import { isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml'
-import { compilePolicy } from '../policy/compile.js'
-import type { ConditionContext, Path, Tracer } from '../policy/conditions.js'
-import { domainsFromList, domainsFromText, type DomainSet } from '../policy/domains.js'
-import { patternsIn, proveSafeRegexes } from '../policy/regex.js'
-import type { Limits, Policy } from '../policy/types.js'
-import { describeSchemaErrors } from './errors.js'
-import { schemaDefault, validateConfig, type SchemaError } from './schema.js'
+import { describeSchemaErrors, type Path } from './problems.js'
+import { validateConfig, type SchemaError } from './schema.js'
 import type { AuthHooksConfig } from './types.js'
 
 /** One thing wrong with a config, at a place an editor can jump to. */
@@ -19,26 +12,8 @@ export interface Problem {
   message: string
 }
 
-export type LoadResult =
-  | { ok: true, policy: Policy, config: AuthHooksConfig, files: string[] }
-  | { ok: false, problems: Problem[], files: string[] }
-
-export interface LoadOptions {
-  /** Compile with a tracing wrapper around every condition (only `explain` does). */
-  trace?: Tracer
-  /** Extra checks on the validated config (a reload refuses what cannot change live). */
-  check?: (config: AuthHooksConfig) => Array<{ path: Path, message: string }>
-}
-
 export function formatProblem (problem: Problem): string {
   return `${problem.file}:${problem.line}:${problem.col} ${problem.message}`
-}
-
-export class ConfigError extends Error {
-  constructor (readonly problems: Problem[]) {
-    super(problems.map(formatProblem).join('\n'))
-    this.name = 'ConfigError'
-  }
 }
 
 const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g
@@ -87,29 +62,32 @@ export function describePath (config: unknown, path: Path): string {
   return path.length === 0 ? 'config' : path.join('.')
 }
 
-function limitsOf (config: AuthHooksConfig): Limits {
-  return {
-    bodyBytes: config.limits?.bodyBytes ?? schemaDefault('limits', 'bodyBytes') as number,
-    fieldLength: config.limits?.fieldLength ?? schemaDefault('limits', 'fieldLength') as number,
-    jsonDepth: config.limits?.jsonDepth ?? schemaDefault('limits', 'jsonDepth') as number,
-    stringLength: config.limits?.stringLength ?? schemaDefault('limits', 'stringLength') as number,
-    eventLoopDelayMs: config.limits?.eventLoopDelayMs ?? schemaDefault('limits', 'eventLoopDelayMs') as number,
-    retryAfterSeconds: config.limits?.retryAfterSeconds ?? schemaDefault('limits', 'retryAfterSeconds') as number
-  }
+/** A config file that parsed and validated, with the means to report problems at its places. */
+export interface ConfigSource {
+  file: string
+  text: string
+  config: AuthHooksConfig
+  /** Problems found so far; the caller adds its own and refuses the config when any exist. */
+  problems: Problem[]
+  /** Records a problem about the config at `path`, placed at the node `at` (default: `path` itself). */
+  problemAt: (path: Path, message: string, at?: Path) => void
 }
 
+export type ConfigRead =
+  | { ok: true, source: ConfigSource }
+  | { ok: false, problems: Problem[] }
+
 /**
- * Reads, validates and compiles a config file: read → parse YAML → substitute ${ENV} →
- * validate against conf/auth.schema.json → compile rules and list files. Never throws for a bad
- * config: every problem is returned with its file, line and column.
+ * Reads and validates a config file: read → parse YAML → substitute ${ENV} → validate against
+ * the JSON Schema → `check`. Never throws for a bad config: every problem is returned with its
+ * file, line and column.
  */
-export async function loadPolicy (file: string, env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Promise<LoadResult> {
-  const files = [file]
+export async function readConfig (file: string, env: NodeJS.ProcessEnv, check?: (config: AuthHooksConfig) => Array<{ path: Path, message: string }>): Promise<ConfigRead> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
   } catch (error) {
-    return { ok: false, files, problems: [{ file, line: 1, col: 1, message: `cannot read config: ${(error as Error).message}` }] }
+    return { ok: false, problems: [{ file, line: 1, col: 1, message: `cannot read config: ${(error as Error).message}` }] }
   }
   const lineCounter = new LineCounter()
   const problems: Problem[] = []
@@ -121,7 +99,7 @@ export async function loadPolicy (file: string, env: NodeJS.ProcessEnv = process
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true })
   // yaml repeats the position in its message ("... at line 4, column 7:"); the problem already has it
   for (const error of doc.errors) at(error.pos[0], (error.message.split('\n')[0] as string).replace(/ at line \d+, column \d+:?$/, ''))
-  if (problems.length > 0) return { ok: false, files, problems }
+  if (problems.length > 0) return { ok: false, problems }
 
   substituteEnv(doc, env, at)
   let config: unknown
@@ -129,69 +107,20 @@ export async function loadPolicy (file: string, env: NodeJS.ProcessEnv = process
     config = doc.toJS({ maxAliasCount: 100 })
   } catch (error) {
     at(0, (error as Error).message)
-    return { ok: false, files, problems }
+    return { ok: false, problems }
   }
   if (!validateConfig(config)) {
     for (const { path, key, message } of describeSchemaErrors(validateConfig.errors as SchemaError[], config)) {
       at(offsetOf(doc, path, key), `${describePath(config, path)}: ${message}`)
     }
-    return { ok: false, files, problems: sortProblems(problems) }
+    return { ok: false, problems: sortProblems(problems) }
   }
-  for (const { path, message } of options.check?.(config) ?? []) at(offsetOf(doc, path), `${describePath(config, path)}: ${message}`)
-
-  const hash = createHash('sha256').update(text)
-  const baseDir = dirname(file)
-  const listSets = new Map<string, DomainSet | null>()
-  for (const { file: listName, path } of listFileReferences(config)) {
-    const listFile = resolve(baseDir, listName)
-    if (listSets.has(listFile)) continue
-    files.push(listFile)
-    let listText: string
-    try {
-      listText = await readFile(listFile, 'utf8')
-    } catch (error) {
-      at(offsetOf(doc, [...path, 'file']), `${describePath(config, path)}: cannot read list file: ${(error as Error).message}`)
-      listSets.set(listFile, null)
-      continue
-    }
-    hash.update(listText)
-    const { set, errors } = domainsFromText(listText)
-    for (const error of errors) problems.push({ file: isAbsolute(file) ? listFile : relative(process.cwd(), listFile), line: error.line, col: 1, message: error.message })
-    listSets.set(listFile, set)
-  }
-
-  const context: ConditionContext = {
-    fieldLength: limitsOf(config).fieldLength,
-    problem: (path, message) => at(offsetOf(doc, path), `${describePath(config, path)}: ${message}`),
-    domainList: (list, path) => {
-      if (!Array.isArray(list)) return listSets.get(resolve(baseDir, list.file)) ?? null
-      const { set, errors } = domainsFromList(list)
-      for (const error of errors) at(offsetOf(doc, [...path, error.line]), `${describePath(config, path)}: ${error.message}`)
-      return set
-    },
-    ...(options.trace === undefined ? {} : { trace: options.trace })
-  }
-  await proveSafeRegexes(patternsIn(config.hooks))
-  const policy = compilePolicy(config, limitsOf(config), hash.digest('hex').slice(0, 12), context)
-  if (problems.length > 0) return { ok: false, files, problems: sortProblems(problems) }
-  return { ok: true, files, policy, config }
+  const valid = config
+  const problemAt = (path: Path, message: string, node: Path = path): void => at(offsetOf(doc, node), `${describePath(valid, path)}: ${message}`)
+  for (const { path, message } of check?.(valid) ?? []) problemAt(path, message)
+  return { ok: true, source: { file, text, config: valid, problems, problemAt } }
 }
 
-function sortProblems (problems: Problem[]): Problem[] {
+export function sortProblems (problems: Problem[]): Problem[] {
   return problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col)
-}
-
-/** Every `{file: …}` domain list in the config, in document order, with its path. */
-function listFileReferences (value: unknown, path: Path = []): Array<{ file: string, path: Path }> {
-  if (value === null || typeof value !== 'object') return []
-  const found: Array<{ file: string, path: Path }> = []
-  for (const [key, child] of Object.entries(value)) {
-    const childPath = [...path, Array.isArray(value) ? Number(key) : key]
-    if ((key === 'in' || key === 'notIn') && path.at(-1) === 'emailDomain' && !Array.isArray(child)) {
-      found.push({ file: (child as { file: string }).file, path: childPath })
-    } else {
-      found.push(...listFileReferences(child, childPath))
-    }
-  }
-  return found
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { Ajv, type ErrorObject } from 'ajv'
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import type { AuthHooksConfig } from './types.js'
 
 /** conf/auth.schema.json: two folders up from both src/config and dist/config. */
@@ -20,4 +20,14 @@ export function schemaDefinition (name: string): object {
 /** The schema's own `default` for a limit, so defaults live in one place. */
 export function schemaDefault (definition: string, property: string): unknown {
   return configSchema.definitions[definition].properties[property].default
+}
+
+/** conf/auth.test.schema.json, the shape of `auth-hooks test` case files. */
+export const caseSchemaUrl = new URL('../../conf/auth.test.schema.json', import.meta.url)
+let caseValidator: ValidateFunction | undefined
+
+/** The test-case file validator, compiled on first use: `serve` never pays for it. */
+export function validateCaseFile<T> (): ValidateFunction<T> {
+  caseValidator ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(JSON.parse(readFileSync(caseSchemaUrl, 'utf8')))
+  return caseValidator as ValidateFunction<T>
 }

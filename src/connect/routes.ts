@@ -1,8 +1,9 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ConnectConfig } from '../config/types.js'
-import { ErrorCode, errorBodySchema, RequestError } from '../errors.js'
-import { CONNECT_LINK_GRACE_MS } from '../store/plugin.js'
+import { matchesSecret, secretDigest } from '../http/credentials.js'
+import { ErrorCode, errorBodySchema, RequestError } from '../http/errors.js'
+import { EXPIRED_LINK_RETENTION_MS } from '../store/plugin.js'
 import type { Account } from '../store/types.js'
 import { UNIPILE_PROVIDERS, UnipileClient, type HostedLinkRequest } from './unipile.js'
 
@@ -10,12 +11,6 @@ const ACCOUNT_ID = { type: 'string', minLength: 1, maxLength: 256, pattern: '^[A
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 502: errorBodySchema, 504: errorBodySchema }
 
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex')
-
-function sameSecret (given: string | string[] | undefined, expected: string): boolean {
-  if (typeof given !== 'string') return false
-  const digest = (value: string): Buffer => createHash('sha256').update(value).digest()
-  return timingSafeEqual(digest(given), digest(expected))
-}
 
 const accountReply = {
   type: 'object',
@@ -59,6 +54,7 @@ export async function connectRoutes (app: FastifyInstance, config: ConnectConfig
   const unipile = new UnipileClient({ apiUrl: config.apiUrl, apiKey: config.apiKey, timeoutMs: config.timeoutMs ?? 5000 })
   const lifetimeMs = (config.linkLifetimeSeconds ?? 900) * 1000
   const webhookHeader = (config.webhookHeader ?? 'unipile-auth').toLowerCase()
+  const webhookSecret = [secretDigest(config.webhookSecret)]
   // Webhooks created through Unipile's API carry no JSON content type unless one is configured.
   app.addContentTypeParser(['text/plain', '*'], { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
 
@@ -128,7 +124,7 @@ export async function connectRoutes (app: FastifyInstance, config: ConnectConfig
     const body = request.body as { status: string, account_id: string, name?: string }
     const link = await app.store.getConnectLink(hashToken(token))
     if (link === null) throw new RequestError(401, ErrorCode.unauthorized, 'Unknown notify token')
-    if (link.expiresAt + CONNECT_LINK_GRACE_MS < Date.now()) throw new RequestError(401, ErrorCode.linkExpired, 'This link expired')
+    if (link.expiresAt + EXPIRED_LINK_RETENTION_MS < Date.now()) throw new RequestError(401, ErrorCode.linkExpired, 'This link expired')
     if (body.name !== undefined && body.name !== link.userId) throw new RequestError(400, ErrorCode.invalidRequest, 'name does not match the link')
     if (link.accountId !== null && body.account_id !== link.accountId) throw new RequestError(400, ErrorCode.invalidRequest, 'account_id does not match the reconnected account')
     const result = await app.store.recordAccount(body.account_id, link.userId, body.status, Date.now())
@@ -156,7 +152,7 @@ export async function connectRoutes (app: FastifyInstance, config: ConnectConfig
       }
     },
     preValidation: async function checkWebhookSecret (request) {
-      if (!sameSecret(request.headers[webhookHeader], config.webhookSecret)) throw new RequestError(401, ErrorCode.unauthorized, `A valid ${webhookHeader} header is required`)
+      if (!matchesSecret(request.headers[webhookHeader], webhookSecret)) throw new RequestError(401, ErrorCode.unauthorized, `A valid ${webhookHeader} header is required`)
     }
   }, async function accountStatus (request) {
     const { account_id: accountId, message } = (request.body as { AccountStatus: { account_id: string, message: string } }).AccountStatus

@@ -1,4 +1,4 @@
-import { ErrorCode, RequestError } from '../errors.js'
+import { ErrorCode, RequestError } from '../http/errors.js'
 
 export const UNIPILE_PROVIDERS = ['LINKEDIN', 'WHATSAPP', 'INSTAGRAM', 'MESSENGER', 'TELEGRAM', 'GOOGLE', 'OUTLOOK', 'TWITTER', 'MAIL'] as const
 

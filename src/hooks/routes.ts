@@ -1,8 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { ErrorCode, errorBodySchema } from '../errors.js'
-import { decisionWriter } from '../logger.js'
+import fp from 'fastify-plugin'
+import { ErrorCode, errorBodySchema } from '../http/errors.js'
+import { decisionWriter } from '../observability/logger.js'
 import type { CompiledHook, HookName, HookRequest, Policy } from '../policy/types.js'
-import { authenticateCaller, verifyCallerBody } from '../security/plugin.js'
+import { authenticateCaller, verifyCallerBody } from './authenticate.js'
+import { compileCaller, type CallerCheck } from './caller.js'
+import { ReplayCache } from './replay-cache.js'
 
 export const POLICY_VERSION_HEADER = 'x-auth-hooks-policy'
 
@@ -30,9 +33,21 @@ const schema = {
 export interface HookTarget {
   policy: Policy
   hook: CompiledHook
+  /** The policy's caller section, compiled once per policy (secrets decoded at load, never per request). */
+  caller: CallerCheck
+}
+
+/** What a policy serves, built once per policy: its hooks by path and its caller check. */
+interface Served {
+  paths: ReadonlyMap<string, CompiledHook>
+  caller: CallerCheck
 }
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** webhook-ids seen inside the tolerance window; outlives policy reloads so a reload opens no replay gap. */
+    replayCache: ReplayCache
+  }
   interface FastifyRequest {
     hookTarget: HookTarget | null
   }
@@ -49,32 +64,35 @@ function pathOf (url: string): string {
  * at once; a path that is not a hook answers the usual 404 before the body is read, and a path
  * whose hook a newer policy dropped answers 404 unknown-hook.
  */
-export default async function hookRoutes (app: FastifyInstance): Promise<void> {
+async function hookRoutes (app: FastifyInstance): Promise<void> {
   const { policies, metrics } = app
   const writeDecision = decisionWriter(app.log)
   app.decorateRequest('hookTarget', null)
-  const lookups = new WeakMap<Policy, ReadonlyMap<string, CompiledHook>>()
-  const served = new Map<string, HookName>()
+  app.decorate('replayCache', new ReplayCache())
+  const lookups = new WeakMap<Policy, Served>()
+  const everServed = new Map<string, HookName>()
 
-  /** The policy's hooks by path, built once per policy. */
-  function pathsOf (policy: Policy): ReadonlyMap<string, CompiledHook> {
-    let paths = lookups.get(policy)
-    if (paths === undefined) {
-      paths = new Map([...policy.hooks.values()].map(hook => [hook.path, hook]))
-      for (const hook of policy.hooks.values()) served.set(hook.path, hook.name)
-      lookups.set(policy, paths)
+  function servedBy (policy: Policy): Served {
+    let served = lookups.get(policy)
+    if (served === undefined) {
+      served = { paths: new Map([...policy.hooks.values()].map(hook => [hook.path, hook])), caller: compileCaller(policy.caller) }
+      for (const hook of policy.hooks.values()) everServed.set(hook.path, hook.name)
+      lookups.set(policy, served)
     }
-    return paths
+    return served
   }
-  pathsOf(policies.current)
-  policies.onChange(event => { if (event.type === 'loaded') pathsOf(event.policy) })
+  if (servedBy(policies.current).caller.mode === 'none') {
+    app.log.warn('caller authentication is off (caller: {none: true}): anyone who can reach the hook URLs can call them')
+  }
+  policies.onChange(event => { if (event.type === 'loaded') servedBy(event.policy) })
 
   function routeToHook (request: FastifyRequest, reply: FastifyReply, done: () => void): void {
     const policy = policies.current
     const path = pathOf(request.url)
-    const hook = pathsOf(policy).get(path)
+    const served = servedBy(policy)
+    const hook = served.paths.get(path)
     if (hook === undefined) {
-      const dropped = served.get(path)
+      const dropped = everServed.get(path)
       if (dropped === undefined || policy.hooks.has(dropped)) {
         reply.callNotFound()
         return
@@ -83,7 +101,7 @@ export default async function hookRoutes (app: FastifyInstance): Promise<void> {
         .send({ code: ErrorCode.unknownHook, message: `The ${dropped} hook is not configured` })
       return
     }
-    request.hookTarget = { policy, hook }
+    request.hookTarget = { policy, hook, caller: served.caller }
     done()
   }
 
@@ -110,3 +128,5 @@ export default async function hookRoutes (app: FastifyInstance): Promise<void> {
     return reply.code(decision.status).header(POLICY_VERSION_HEADER, policy.version).send(decision.body)
   })
 }
+
+export default fp(hookRoutes, { name: 'auth-hooks-hooks', dependencies: ['auth-hooks-policy-store', 'auth-hooks-security'] })

@@ -1,9 +1,8 @@
 import type { AuthHooksConfig, DefaultOutcome, Deny, Hook, Rule } from '../config/types.js'
-import { ErrorCode } from '../errors.js'
-import { compileCaller } from '../security/caller.js'
-import { compileCondition, FieldTooLong, type ConditionContext, type Path, type Test } from './conditions.js'
+import { compileCondition, FieldTooLong, type ConditionContext, type Test } from './conditions.js'
+import type { Path } from '../config/problems.js'
 import { guardOf, RuleIndex } from './rule-index.js'
-import type { CompiledHook, Decision, HookName, HookRequest, Limits, Policy } from './types.js'
+import { PolicyCode, type CompiledHook, type Decision, type HookName, type HookRequest, type Limits, type Policy } from './types.js'
 
 export const DEFAULT_PATHS: Record<HookName, string> = { preSignup: '/signup-hook', preLogin: '/login-hook' }
 
@@ -19,7 +18,7 @@ function denyDecision (deny: Deny, rule: string | null): Decision {
   return Object.freeze({ outcome: 'deny', status: deny.status ?? 403, body: Object.freeze(body), rule })
 }
 
-const defaultDeny: Deny = { code: ErrorCode.denied, message: 'Request denied by policy' }
+const defaultDeny: Deny = { code: PolicyCode.denied, message: 'Request denied by policy' }
 
 function defaultDecision (outcome: DefaultOutcome | undefined): Decision | null {
   if (outcome === undefined || outcome === 'allow') return null
@@ -41,7 +40,7 @@ function fieldTooLong (error: FieldTooLong): Decision {
   return {
     outcome: 'deny',
     status: 400,
-    body: { code: ErrorCode.fieldTooLong, message: `A field is longer than ${error.limit} characters`, detail: { field: error.field } },
+    body: { code: PolicyCode.fieldTooLong, message: `A field is longer than ${error.limit} characters`, detail: { field: error.field } },
     rule: null
   }
 }
@@ -101,5 +100,5 @@ export function compilePolicy (config: AuthHooksConfig, limits: Limits, version:
     paths.set(compiled.path, name)
     hooks.set(name, compiled)
   }
-  return { version, limits, hooks, caller: compileCaller(config.caller) }
+  return { version, limits, hooks, caller: config.caller }
 }

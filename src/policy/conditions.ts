@@ -1,3 +1,4 @@
+import type { Path } from '../config/problems.js'
 import type { Condition, EmailDomainCondition } from '../config/types.js'
 import type { DomainSet } from './domains.js'
 import { emailDomain } from './email.js'
@@ -5,7 +6,6 @@ import { compileSafeRegex } from './regex.js'
 import type { HookRequest } from './types.js'
 
 export type Test = (request: HookRequest) => boolean
-export type Path = Array<string | number>
 
 /** Thrown while deciding when a field a regex would read is longer than the configured cap. */
 export class FieldTooLong extends Error {

@@ -1,7 +1,19 @@
-import type { ErrorBody } from '../errors.js'
-import type { CallerCheck } from '../security/caller.js'
+import type { Caller } from '../config/types.js'
 
 export type HookName = 'preSignup' | 'preLogin'
+
+/** The codes the policy itself answers with; rule denials carry the operator's own codes. */
+export const PolicyCode = {
+  denied: 'denied',
+  fieldTooLong: 'field-too-long'
+} as const
+
+/** What a deny says: a stable code, a message for the user and optional JSON detail. */
+export interface DenyBody {
+  code: string
+  message: string
+  detail?: unknown
+}
 
 /** The body the auth system posts to a hook: the client's request, as is, under `data`. */
 export interface HookRequest {
@@ -12,7 +24,7 @@ export interface HookRequest {
 export interface Decision {
   outcome: 'allow' | 'deny'
   status: number
-  body: { roles: string[] } | ErrorBody
+  body: { roles: string[] } | DenyBody
   /** The rule that decided; null when the hook's default did. */
   rule: string | null
 }
@@ -37,6 +49,6 @@ export interface Policy {
   version: string
   limits: Limits
   hooks: ReadonlyMap<HookName, CompiledHook>
-  /** Who may call the hooks (conf `caller`), with secrets decoded once at load. */
-  caller: CallerCheck
+  /** Who may call the hooks (conf `caller`); the hooks feature compiles it once per policy. */
+  caller: Caller
 }

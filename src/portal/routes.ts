@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Portal, Portals } from '../config/types.js'
-import { ErrorCode, RequestError, errorBodySchema } from '../errors.js'
+import { ErrorCode, RequestError, errorBodySchema } from '../http/errors.js'
 import { failurePageHtml, type FailurePage } from './pages.js'
 import { chargebeeProvider } from './providers/chargebee.js'
 import type { ProviderFailure } from './providers/http.js'
 import { stripeProvider } from './providers/stripe.js'
 import type { PortalProvider } from './providers/types.js'
 import { userhubProvider } from './providers/userhub.js'
-import { safeRedirect, type OriginAllowlist } from './redirects.js'
+import { safeRedirect, type OriginAllowlist } from '../http/redirects.js'
 
 const DEFAULT_TIMEOUT_MS = 5000
 const SUBSCRIPTION_ID = /^sub_[A-Za-z0-9]{1,250}$/

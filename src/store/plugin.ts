@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { openStore, type StoreOptions } from './index.js'
+import type { AuthHooksConfig } from '../config/types.js'
 import type { Store } from './types.js'
 
 declare module 'fastify' {
@@ -10,9 +11,25 @@ declare module 'fastify' {
   }
 }
 
-/** A connect link's notification is still accepted this long after the link expired. */
-export const CONNECT_LINK_GRACE_MS = 3_600_000
+/** Connect links are kept this long after they expire (connect accepts a late notification meanwhile). */
+export const EXPIRED_LINK_RETENTION_MS = 3_600_000
 const PRUNE_EVERY_MS = 3_600_000
+
+/** The config sections of the browser-facing features (everything but the hooks). */
+export type UserFeaturesConfig = Pick<AuthHooksConfig, 'identity' | 'portals' | 'profiles' | 'admin' | 'connect' | 'chargebeeLogin' | 'store'>
+
+/** True when the config uses a feature that keeps state (and so needs the store). */
+export function needsStore (config: UserFeaturesConfig): boolean {
+  return config.profiles !== undefined || config.connect !== undefined || config.chargebeeLogin !== undefined
+}
+
+/** The store options for a config and environment: DATABASE_URL wins, then store.sqlitePath. */
+export function storeOptionsFrom (config: UserFeaturesConfig, env: NodeJS.ProcessEnv): StoreOptions {
+  return {
+    ...(config.store?.sqlitePath === undefined ? {} : { sqlitePath: config.store.sqlitePath }),
+    ...(env.DATABASE_URL === undefined ? {} : { databaseUrl: env.DATABASE_URL })
+  }
+}
 
 /**
  * Opens the store (running migrations) before the app listens, prunes expired connect links and
@@ -23,7 +40,7 @@ async function storePlugin (app: FastifyInstance, options: StoreOptions): Promis
   app.decorate('store', store)
   const prune = (): void => {
     const now = Date.now()
-    store.prune(now - CONNECT_LINK_GRACE_MS, now).catch((error: Error) => app.log.warn({ err: error }, 'store: pruning expired rows failed'))
+    store.prune(now - EXPIRED_LINK_RETENTION_MS, now).catch((error: Error) => app.log.warn({ err: error }, 'store: pruning expired rows failed'))
   }
   const timer = setInterval(prune, options.pruneEveryMs ?? PRUNE_EVERY_MS).unref()
   app.addHook('onClose', async () => {

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { describeSchemaErrors } from '../../src/config/errors.js'
+import { describeSchemaErrors } from '../../src/config/problems.js'
 import type { SchemaError } from '../../src/config/schema.js'
 import { problemsOf } from '../helpers.js'
 

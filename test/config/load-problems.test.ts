@@ -1,7 +1,8 @@
 /* eslint-disable no-template-curly-in-string -- configs under test use ${ENV} references */
 import { join, relative } from 'node:path'
 import t from 'tap'
-import { formatProblem, loadPolicy } from '../../src/config/load.js'
+import { formatProblem } from '../../src/config/load.js'
+import { loadPolicy } from '../../src/policy/load.js'
 
 const rule = (when: string): string => `hooks:\n  preSignup:\n    rules:\n      - name: r\n        when: ${when}\n        deny: { code: c, message: m }\n
 caller: { none: true }

@@ -1,7 +1,7 @@
 // The store, profiles, admin, connect and chargebeeLogin sections of conf/auth.schema.json, through
 // the same validation and problem descriptions `auth-hooks check` uses.
 import t from 'tap'
-import { describeSchemaErrors } from '../../src/config/errors.js'
+import { describeSchemaErrors } from '../../src/config/problems.js'
 import { configSchema, schemaDefinition, validateConfig } from '../../src/config/schema.js'
 
 const hooks = { preLogin: { rules: [] } }

@@ -5,9 +5,9 @@ import { Writable } from 'node:stream'
 import pino from 'pino'
 import t, { type Test } from 'tap'
 import { buildApp } from '../../src/app.js'
-import { loadPolicy } from '../../src/config/load.js'
+import { loadPolicy } from '../../src/policy/load.js'
 import { POLICY_VERSION_HEADER } from '../../src/hooks/routes.js'
-import type { PolicyEvent } from '../../src/policy/store.js'
+import type { PolicyEvent } from '../../src/policy/live.js'
 
 /** A config whose preSignup hook denies everything with `code`, so an answer names its version. */
 function denyAll (code: string, options: { path?: string, bodyBytes?: number, login?: string } = {}): string {

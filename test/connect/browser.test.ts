@@ -4,10 +4,9 @@
 // loses its credentials, and the reconnect link from /me/accounts brings it back.
 import t from 'tap'
 import { chromiumMissing, launchChromium, listeningFastify, serveApp, testApp } from '../helpers/browser.js'
-import errors from '../../src/errors.js'
-import portal from '../../src/portal/index.js'
+import errors from '../../src/http/errors.js'
 import type { ConnectConfig } from '../../src/config/types.js'
-import { userFeatures } from '../../src/users/plugin.js'
+import { registerUserFeatures } from '../../src/app.js'
 import { AUDIENCE, HS_SECRET, ISSUER, signToken } from '../portal/tokens.js'
 import { API_KEY, FakeUnipile } from './fake-unipile.js'
 
@@ -52,8 +51,7 @@ t.test('connect an account in the browser and come back; reconnect it after CRED
     webhookSecret: WEBHOOK_SECRET
   }
   await authHooks.register(errors)
-  await authHooks.register(portal, { config: { identity } })
-  await authHooks.register(userFeatures, { config: { caller: { none: true }, hooks: { preSignup: { rules: [] } }, identity, connect }, store: { sqlitePath: ':memory:' } })
+  await registerUserFeatures(authHooks, { identity, connect }, { sqlitePath: ':memory:' })
   await authHooks.ready()
 
   const browser = await launchChromium(t)

@@ -1,11 +1,10 @@
-// A Fastify app with just what the user-facing features need: the error handler, the portal
-// identity layer (when configured) and userFeatures, with the same Fastify options as buildApp.
+// A Fastify app with just what the user-facing features need: the error handler and the features
+// as buildApp registers them, with the same Fastify options.
 import Fastify, { type FastifyInstance } from 'fastify'
-import errors from '../../src/errors.js'
-import identity from '../../src/portal/identity.js'
+import errors from '../../src/http/errors.js'
 import type { AuthHooksConfig, Identity } from '../../src/config/types.js'
 import type { StoreOptions } from '../../src/store/index.js'
-import { userFeatures } from '../../src/users/plugin.js'
+import { FASTIFY_AJV, registerUserFeatures } from '../../src/app.js'
 import { AUDIENCE, HS_SECRET, ISSUER } from '../portal/tokens.js'
 
 export const identityConfig: Identity = {
@@ -14,11 +13,10 @@ export const identityConfig: Identity = {
 }
 
 export async function buildUserApp (config: Omit<AuthHooksConfig, 'hooks' | 'caller'>, store: StoreOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } } })
+  const app = Fastify({ logger: false, ajv: FASTIFY_AJV })
   app.removeContentTypeParser('text/plain')
   await app.register(errors)
-  if (config.identity !== undefined) await app.register(identity, { config: config.identity })
-  await app.register(userFeatures, { config: { caller: { none: true }, hooks: { preSignup: { rules: [] } }, ...config }, store })
+  await registerUserFeatures(app, config, store)
   await app.ready()
   return app
 }

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
-import { loadPolicy } from '../../src/config/load.js'
+import { loadPolicy } from '../../src/policy/load.js'
 
 t.test('hook requests that are not {provider, data} get a 4xx with a stable code', async t => {
   const loaded = await loadPolicy('conf/auth.yaml')

@@ -1,5 +1,4 @@
 import t from 'tap'
-import { ConfigError, formatProblem } from '../../src/config/load.js'
 import { compileCondition, compileGetter, type ConditionContext } from '../../src/policy/conditions.js'
 import { compilePolicy } from '../../src/policy/compile.js'
 import { DomainSet, domainsFromList } from '../../src/policy/domains.js'
@@ -60,12 +59,4 @@ t.test('deny details and a plain deny default', async t => {
   const decide = policy.hooks.get('preSignup')?.decide
   t.same(decide?.({ provider: 'x', data: {} }), { outcome: 'deny', status: 403, body: { code: 'c', message: 'm', detail: { why: 'x' } }, rule: 'r' })
   t.same(decide?.({ provider: 'y', data: {} }), { outcome: 'deny', status: 403, body: { code: 'denied', message: 'Request denied by policy' }, rule: null })
-})
-
-t.test('ConfigError carries every problem', async t => {
-  const problems = [{ file: 'a.yaml', line: 1, col: 2, message: 'bad' }]
-  const error = new ConfigError(problems)
-  t.equal(error.name, 'ConfigError')
-  t.equal(error.message, formatProblem(problems[0] as typeof problems[0]))
-  t.equal(error.problems, problems)
 })

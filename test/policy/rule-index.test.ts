@@ -1,9 +1,9 @@
 import fc from 'fast-check'
 import t from 'tap'
-import { loadPolicy } from '../../src/config/load.js'
+import { loadPolicy } from '../../src/policy/load.js'
 import type { Condition } from '../../src/config/types.js'
 import { guardOf, RuleIndex } from '../../src/policy/rule-index.js'
-import { DecisionTrace } from '../../src/policy/trace.js'
+import { DecisionTrace } from '../../src/policy/tools/trace.js'
 import type { HookRequest, Policy } from '../../src/policy/types.js'
 import { loadOk, writeConfig } from '../helpers.js'
 

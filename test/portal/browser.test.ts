@@ -4,8 +4,8 @@
 // skipped with a message when it is missing.
 import t from 'tap'
 import { chromiumMissing, launchChromium, listeningFastify, serveApp, testApp } from '../helpers/browser.js'
-import errors from '../../src/errors.js'
-import portal from '../../src/portal/index.js'
+import errors from '../../src/http/errors.js'
+import { registerUserFeatures } from '../../src/app.js'
 import { startFakeProviders } from '../fakes/providers.mjs'
 import { KEYS, CONNECTION_ID } from './harness.js'
 import { AUDIENCE, HS_SECRET, ISSUER, signToken } from './tokens.js'
@@ -30,18 +30,16 @@ t.test('Billing link → sign-in → back → Stripe portal, then straight to th
   const { app: authHooks, url: listeningAt } = await listeningFastify(t)
   authHooksUrl = listeningAt
   await authHooks.register(errors)
-  await authHooks.register(portal, {
-    config: {
-      identity: {
-        jwt: { secret: HS_SECRET, issuer: ISSUER, audience: AUDIENCE, cookie: 'session' },
-        signInUrl: `${appUrl}/sign-in`,
-        publicUrl: authHooksUrl
-      },
-      portals: {
-        billing: { path: '/portal/billing', provider: 'stripe', stripe: { secretKey: KEYS.stripe, returnUrl: `${appUrl}/home`, customerIdClaim: 'stripe_customer', apiBaseUrl: fake.url } }
-      }
+  await registerUserFeatures(authHooks, {
+    identity: {
+      jwt: { secret: HS_SECRET, issuer: ISSUER, audience: AUDIENCE, cookie: 'session' },
+      signInUrl: `${appUrl}/sign-in`,
+      publicUrl: authHooksUrl
+    },
+    portals: {
+      billing: { path: '/portal/billing', provider: 'stripe', stripe: { secretKey: KEYS.stripe, returnUrl: `${appUrl}/home`, customerIdClaim: 'stripe_customer', apiBaseUrl: fake.url } }
     }
-  })
+  }, {})
   await authHooks.ready()
 
   const browser = await launchChromium(t)

@@ -2,8 +2,8 @@ import { Writable } from 'node:stream'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Test } from 'tap'
 import type { Identity, Portals } from '../../src/config/types.js'
-import errors from '../../src/errors.js'
-import portal from '../../src/portal/index.js'
+import errors from '../../src/http/errors.js'
+import { registerUserFeatures } from '../../src/app.js'
 import { startFakeProviders, type FakeProviders } from '../fakes/providers.mjs'
 import { AUDIENCE, HS_SECRET, ISSUER, signToken } from './tokens.js'
 
@@ -29,7 +29,7 @@ export interface PortalHarness {
   cookieFor: (sub: string, claims?: Record<string, unknown>) => Promise<string>
 }
 
-/** The errors plugin and the portal plugin on a bare app, with every provider pointed at the fakes. */
+/** The errors plugin, the identity service and the portals on a bare app, with every provider pointed at the fakes. */
 export async function portalHarness (t: Test, portals: (fakeUrl: string) => Portals, identity: Identity = identityConfig): Promise<PortalHarness> {
   const fake = await startFakeProviders({ keys: KEYS, customers: ['cb_1', 'cus_1'], userhubConnectionId: CONNECTION_ID })
   t.teardown(() => fake.close())
@@ -42,7 +42,7 @@ export async function portalHarness (t: Test, portals: (fakeUrl: string) => Port
   })
   const app = Fastify({ logger: { level: 'info', stream } })
   await app.register(errors)
-  await app.register(portal, { config: { identity, portals: portals(fake.url) } })
+  await registerUserFeatures(app, { identity, portals: portals(fake.url) }, {})
   t.teardown(() => app.close())
   return {
     app,

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { exportSPKI } from 'jose'
 import t from 'tap'
 import type { Identity as IdentityConfig } from '../../src/config/types.js'
-import identity, { type IdentityPluginOptions } from '../../src/portal/identity.js'
+import identity, { type IdentityPluginOptions } from '../../src/identity/identity.js'
 import { AUDIENCE, HS_SECRET, ISSUER, JwksServer, rsaKey, signToken, unsignedToken } from './tokens.js'
 
 const SIGN_IN = 'https://app.example.com/sign-in'

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { RequestError } from '../../src/errors.js'
-import { checkRedirect, OriginAllowlist, safeRedirect } from '../../src/portal/redirects.js'
+import { RequestError } from '../../src/http/errors.js'
+import { checkRedirect, OriginAllowlist, safeRedirect } from '../../src/http/redirects.js'
 import { OPEN_REDIRECT_CORPUS, SAFE_REDIRECTS } from './open-redirects.js'
 
 const allowlist = new OriginAllowlist(['https://app.example.com', 'http://localhost:8080'])

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto'
 import { Webhook } from 'standardwebhooks'
 import t from 'tap'
 import { formatProblem } from '../../src/config/load.js'
-import { compileCaller, v1Signatures } from '../../src/security/caller.js'
-import { ReplayCache } from '../../src/security/replay-cache.js'
+import { compileCaller, v1Signatures } from '../../src/hooks/caller.js'
+import { ReplayCache } from '../../src/hooks/replay-cache.js'
 import { appFromText, loadText, LogCapture, signupHook } from './helpers.js'
 
 const newSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`

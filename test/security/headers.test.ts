@@ -1,5 +1,5 @@
 import t from 'tap'
-import { SECURITY_HEADERS } from '../../src/security/plugin.js'
+import { SECURITY_HEADERS } from '../../src/http/security.js'
 import { appFromText, signupHook } from './helpers.js'
 
 t.test('security headers on every kind of answer; consistent 404 and 405 bodies', async t => {

@@ -4,8 +4,9 @@ import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import type { FastifyInstance, FastifyLoggerOptions, FastifyServerOptions } from 'fastify'
 import { buildApp } from '../../src/app.js'
-import { loadPolicy, formatProblem, type LoadResult } from '../../src/config/load.js'
-import { loggerOptions } from '../../src/logger.js'
+import { formatProblem } from '../../src/config/load.js'
+import { loadPolicy, type LoadResult } from '../../src/policy/load.js'
+import { loggerOptions } from '../../src/observability/logger.js'
 
 export const SHIPPED_CONFIG = new URL('../../conf/auth.yaml', import.meta.url).pathname
 

@@ -2,9 +2,9 @@ import { connect } from 'node:net'
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import type { Policy } from '../../src/policy/types.js'
-import { jsonLimitError } from '../../src/security/json-limits.js'
+import { jsonLimitError } from '../../src/http/json-limits.js'
 import { appFromText, captureLogger, loaded, loadText, LogCapture, SHIPPED_CONFIG, shippedApp } from './helpers.js'
-import { loadPolicy } from '../../src/config/load.js'
+import { loadPolicy } from '../../src/policy/load.js'
 
 const nest = (depth: number, leaf: unknown = 1): unknown => {
   let value = leaf

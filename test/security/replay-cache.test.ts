@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ReplayCache } from '../../src/security/replay-cache.js'
+import { ReplayCache } from '../../src/hooks/replay-cache.js'
 
 t.test('an id is a replay until it expires', async t => {
   const cache = new ReplayCache()

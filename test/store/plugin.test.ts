@@ -1,13 +1,13 @@
 import Fastify from 'fastify'
 import t from 'tap'
-import storePlugin, { CONNECT_LINK_GRACE_MS } from '../../src/store/plugin.js'
+import storePlugin, { EXPIRED_LINK_RETENTION_MS } from '../../src/store/plugin.js'
 
 t.test('the store plugin prunes expired rows in the background and survives a failing prune', async t => {
   const app = Fastify({ logger: false })
   await app.register(storePlugin, { sqlitePath: ':memory:', pruneEveryMs: 20 })
   await app.ready()
   const now = Date.now()
-  await app.store.saveConnectLink({ tokenHash: 'past-grace', userId: 'u', type: 'create', accountId: null, expiresAt: now - CONNECT_LINK_GRACE_MS - 1000 })
+  await app.store.saveConnectLink({ tokenHash: 'past-grace', userId: 'u', type: 'create', accountId: null, expiresAt: now - EXPIRED_LINK_RETENTION_MS - 1000 })
   await app.store.saveConnectLink({ tokenHash: 'in-grace', userId: 'u', type: 'create', accountId: null, expiresAt: now - 1000 })
   await app.store.createSession({ id: 'expired', customerId: 'c', portalSessionId: 'p', createdAt: now - 2000, expiresAt: now - 1000 })
   await new Promise(resolve => setTimeout(resolve, 100))

@@ -3,7 +3,7 @@ import { SignJWT } from 'jose'
 import { backends } from '../helpers/backends.js'
 import { buildUserApp, identityConfig } from '../helpers/user-app.js'
 import { signToken } from '../portal/tokens.js'
-import { bearerMatches } from '../../src/users/profiles.js'
+import { bearerToken, matchesSecret, secretDigest } from '../../src/http/credentials.js'
 
 const ADMIN_TOKEN = 'admin-token-0123456789-0123456789-abcdef'
 const profiles = {
@@ -132,10 +132,15 @@ t.test('a profile schema Ajv cannot compile fails the start with a clear message
     /profiles\.schema is not a usable JSON Schema/)
 })
 
-t.test('bearerMatches', async t => {
-  t.equal(bearerMatches('Bearer abc', 'abc'), true)
-  t.equal(bearerMatches('bearer abc', 'abc'), true)
-  t.equal(bearerMatches('Bearer abcd', 'abc'), false)
-  t.equal(bearerMatches('Basic abc', 'abc'), false)
-  t.equal(bearerMatches(undefined, 'abc'), false)
+t.test('bearer tokens match in constant time', async t => {
+  const accepted = [secretDigest('abc')]
+  const bearerMatches = (header: string | undefined): boolean => matchesSecret(bearerToken(header), accepted)
+  t.equal(bearerMatches('Bearer abc'), true)
+  t.equal(bearerMatches('bearer abc'), true)
+  t.equal(bearerMatches('Bearer abcd'), false)
+  t.equal(bearerMatches('Basic abc'), false)
+  t.equal(bearerMatches(undefined), false)
+  t.equal(bearerMatches('Bearer '), false)
+  t.equal(bearerMatches(`Bearer ${'a'.repeat(5000)}`), false, 'an over-long credential is refused unread')
+  t.equal(matchesSecret(['abc'], accepted), false, 'a repeated header is no secret')
 })

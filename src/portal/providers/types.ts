@@ -1,4 +1,4 @@
-import type { Identity } from '../identity.js'
+import type { Identity } from '../../identity/identity.js'
 import type { SessionResult } from './http.js'
 
 /** What a portal route passes to its provider, every user-supplied part already checked. */

@@ -1,8 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
 import { Ajv, type ErrorObject } from 'ajv'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AdminConfig, ProfilesConfig } from '../config/types.js'
-import { ErrorCode, errorBodySchema, RequestError } from '../errors.js'
+import { bearerToken, matchesSecret, secretDigest } from '../http/credentials.js'
+import { ErrorCode, errorBodySchema, RequestError } from '../http/errors.js'
 import type { Profile } from '../store/types.js'
 
 export interface ProfileRoutesOptions {
@@ -51,14 +51,6 @@ function describeProfileErrors (errors: ErrorObject[]): Array<{ path: string, me
     : { path: error.instancePath === '' ? '/' : error.instancePath, message: error.message as string })
 }
 
-/** A constant-time check of `Authorization: Bearer <token>` (hashes first, so lengths never leak). */
-export function bearerMatches (authorization: string | undefined, expected: string): boolean {
-  const token = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1]
-  if (token === undefined) return false
-  const digest = (value: string): Buffer => createHash('sha256').update(value).digest()
-  return timingSafeEqual(digest(token), digest(expected))
-}
-
 async function signedInUserId (request: FastifyRequest): Promise<string> {
   const user = await request.signedInUser()
   if (user === null) throw new RequestError(401, ErrorCode.unauthenticated, 'Sign in first: no valid session token')
@@ -92,13 +84,14 @@ export async function profileRoutes (app: FastifyInstance, options: ProfileRoute
 
   const admin = options.admin
   if (admin === undefined) return
+  const adminToken = [secretDigest(admin.token)]
   app.get('/admin/users/:id', {
     schema: {
       params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 256 } } },
       response: { 200: profileReply, ...errors }
     }
   }, async function readProfileAsAdmin (request, reply) {
-    if (!bearerMatches(request.headers.authorization, admin.token)) {
+    if (!matchesSecret(bearerToken(request.headers.authorization), adminToken)) {
       reply.header('www-authenticate', 'Bearer')
       throw new RequestError(401, ErrorCode.unauthorized, 'A valid admin token is required')
     }

@@ -1,18 +1,11 @@
 import underPressure from '@fastify/under-pressure'
-import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
-import { ErrorCode, type ErrorBody } from '../errors.js'
-import type { HookTarget } from '../hooks/routes.js'
-import type { Limits, Policy } from '../policy/types.js'
-import type { Refusal } from './caller.js'
+import { ErrorCode, type ErrorBody } from './errors.js'
+import type { Limits } from '../policy/types.js'
 import { jsonLimitError } from './json-limits.js'
-import { ReplayCache } from './replay-cache.js'
 
 declare module 'fastify' {
-  interface FastifyInstance {
-    /** webhook-ids seen inside the tolerance window; outlives policy reloads so a reload opens no replay gap. */
-    replayCache: ReplayCache
-  }
   interface FastifyRequest {
     /** The request body exactly as received (signatures are computed over it); null without a JSON body. */
     rawBody: Buffer | null
@@ -32,38 +25,6 @@ export const SECURITY_HEADERS = Object.freeze({
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY'
 })
-
-const nowSeconds = (): number => Math.floor(Date.now() / 1000)
-
-function refuse (request: FastifyRequest, reply: FastifyReply, refusal: Refusal): void {
-  const { caller } = policyOf(request)
-  request.log.info({ code: ErrorCode.unauthorized, reason: refusal }, 'caller refused')
-  if (caller.challenge !== null) reply.header('www-authenticate', caller.challenge)
-  const body: ErrorBody = { code: ErrorCode.unauthorized, message: `Caller not authenticated: ${refusal}` }
-  reply.code(401).send(body)
-}
-
-/** The policy deciding this request: the one its hook was routed by, so a reload never splits a request. */
-function policyOf (request: FastifyRequest): Policy {
-  return (request.hookTarget as HookTarget).policy
-}
-
-/** Route onRequest hook: refuses a caller on its headers alone, before the body is read. */
-export function authenticateCaller (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
-  const refusal = policyOf(request).caller.checkHeaders(request.headers, nowSeconds())
-  if (refusal === null) done()
-  else refuse(request, reply, refusal)
-}
-
-/** Route preValidation hook: checks what needs the raw body (signature, replay) before any rule runs. */
-export function verifyCallerBody (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
-  const { caller } = policyOf(request)
-  const refusal = caller.checkBody(request.headers, request.rawBody ?? EMPTY, request.server.replayCache, nowSeconds())
-  if (refusal === null) done()
-  else refuse(request, reply, refusal)
-}
-
-const EMPTY = Buffer.alloc(0)
 
 /**
  * Samples the event loop delay with @fastify/under-pressure and returns a check of its last
@@ -88,14 +49,11 @@ export interface SecurityOptions {
 }
 
 /**
- * Security for every route: headers, load shedding, one-pass JSON parsing that keeps the raw
- * body and enforces depth/string limits, and the replay cache the caller check uses.
+ * Security for every route: headers, load shedding, and one-pass JSON parsing that keeps the raw
+ * body (caller signatures are computed over it) and enforces depth/string limits.
  */
 async function securityPlugin (app: FastifyInstance, options: SecurityOptions): Promise<void> {
-  const { limits, caller } = app.policies.current
-  if (caller.mode === 'none') {
-    app.log.warn('caller authentication is off (caller: {none: true}): anyone who can reach the hook URLs can call them')
-  }
+  const { limits } = app.policies.current
 
   const saturated = options.loadShedding ? await eventLoopSaturation(app, limits) : () => false
   // One hook for both: every hook Fastify runs per request costs, and these two apply to all routes.
@@ -105,7 +63,6 @@ async function securityPlugin (app: FastifyInstance, options: SecurityOptions): 
     else done()
   })
 
-  app.decorate('replayCache', new ReplayCache())
   app.decorateRequest('rawBody', null)
 
   const parseJson = app.getDefaultJsonParser('error', 'error')

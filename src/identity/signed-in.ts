@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import type { SessionCookie } from '../chargebee-login/sessions.js'
+import type { SessionCookie } from './sessions.js'
 
 /** The user a browser-facing request acts for. */
 export interface SignedInUser {

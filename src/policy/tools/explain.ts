@@ -1,6 +1,6 @@
-import type { AuthHooksConfig, Rule } from '../config/types.js'
+import type { AuthHooksConfig, Rule } from '../../config/types.js'
 import { DecisionTrace, type TraceRecord } from './trace.js'
-import type { Decision, HookName, HookRequest, Policy } from './types.js'
+import type { Decision, HookName, HookRequest, Policy } from '../types.js'
 
 const NESTING = new Set(['all', 'any', 'not'])
 const MAX_VALUE = 60

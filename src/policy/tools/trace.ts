@@ -1,4 +1,5 @@
-import type { Path, Tracer } from './conditions.js'
+import type { Path } from '../../config/problems.js'
+import type { Tracer } from '../conditions.js'
 
 /** What one compiled test did for the last request: held (true), failed (false) or never ran. */
 export interface TraceRecord {

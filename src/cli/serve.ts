@@ -1,7 +1,8 @@
 import closeWithGrace from 'close-with-grace'
-import { buildApp } from './app.js'
-import { formatProblem, loadPolicy } from './config/load.js'
-import { logDestination, loggerOptions } from './logger.js'
+import { buildApp } from '../app.js'
+import { formatProblem } from '../config/load.js'
+import { loadPolicy } from '../policy/load.js'
+import { logDestination, loggerOptions } from '../observability/logger.js'
 
 export interface ServeOptions {
   configFile: string

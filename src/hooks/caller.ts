@@ -1,7 +1,8 @@
-import { createHash, createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto'
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
 import { schemaDefault } from '../config/schema.js'
 import type { BearerCaller, Caller, StandardWebhooksCaller } from '../config/types.js'
+import { bearerToken, matchesSecret, secretDigest } from '../http/credentials.js'
 import type { ReplayCache } from './replay-cache.js'
 
 export type CallerMode = 'none' | 'bearer' | 'standardWebhooks'
@@ -24,37 +25,21 @@ const accept = (): null => null
 
 const noCheck: CallerCheck = { mode: 'none', challenge: null, checkHeaders: accept, checkBody: accept }
 
-/** Longest token, webhook-id or signature header looked at; longer ones are refused unread. */
+/** Longest signature header and webhook-id looked at; longer ones are refused unread. */
 const MAX_CREDENTIAL_LENGTH = 4096
 const MAX_WEBHOOK_ID_LENGTH = 256
 const MAX_SIGNATURES = 16
 const TIMESTAMP = /^\d{1,15}$/
 
-function sha256 (value: string): Buffer {
-  return createHash('sha256').update(value).digest()
-}
-
-function bearerToken (header: string | undefined): string | null {
-  if (header === undefined || header.length > MAX_CREDENTIAL_LENGTH) return null
-  const space = header.indexOf(' ')
-  if (space === -1 || header.slice(0, space).toLowerCase() !== 'bearer') return null
-  const token = header.slice(space + 1).trim()
-  return token === '' ? null : token
-}
-
 function compileBearer (config: BearerCaller): CallerCheck {
-  // Equal-length digests let timingSafeEqual compare secrets of any length in constant time.
-  const digests = config.secrets.map(sha256)
+  const digests = config.secrets.map(secretDigest)
   return {
     mode: 'bearer',
     challenge: 'Bearer',
     checkHeaders (headers) {
       const token = bearerToken(headers.authorization)
       if (token === null) return 'Authorization: Bearer <secret> is required'
-      const presented = sha256(token)
-      let match = false
-      for (const digest of digests) match = timingSafeEqual(digest, presented) || match
-      return match ? null : 'the bearer secret is not accepted'
+      return matchesSecret(token, digests) ? null : 'the bearer secret is not accepted'
     },
     checkBody: accept
   }

@@ -1,15 +1,15 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { PolicyCode } from '../policy/types.js'
 
 /** Every `code` auth-hooks itself puts in a 4xx/5xx body. Rule denials carry the operator's codes. */
 export const ErrorCode = {
+  ...PolicyCode,
   invalidJson: 'invalid-json',
   unsupportedMediaType: 'unsupported-media-type',
   bodyTooLarge: 'body-too-large',
   invalidRequest: 'invalid-request',
-  fieldTooLong: 'field-too-long',
   unknownHook: 'unknown-hook',
-  denied: 'denied',
   notFound: 'not-found',
   badRequest: 'bad-request',
   internal: 'internal-error',

@@ -1,4 +1,4 @@
-import { ErrorCode, RequestError } from '../errors.js'
+import { ErrorCode, RequestError } from './errors.js'
 
 /** Longest user-supplied redirect URL accepted; longer ones are refused, not truncated. */
 export const MAX_REDIRECT_LENGTH = 2048

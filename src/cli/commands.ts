@@ -1,11 +1,12 @@
 /** The `auth-hooks` commands; src/cli.ts runs them on the process's arguments and streams. */
 import { parseArgs } from 'node:util'
-import { formatProblem, loadPolicy, type Problem } from './config/load.js'
-import { loadCases, runCases } from './policy/cases.js'
-import { explainDecision } from './policy/explain.js'
-import { DecisionTrace } from './policy/trace.js'
-import type { HookName, HookRequest } from './policy/types.js'
-import { serve, serveOptionsFromEnv } from './server.js'
+import { formatProblem, type Problem } from '../config/load.js'
+import { loadPolicy } from '../policy/load.js'
+import { loadCases, runCases } from '../policy/tools/cases.js'
+import { explainDecision } from '../policy/tools/explain.js'
+import { DecisionTrace } from '../policy/tools/trace.js'
+import type { HookName, HookRequest } from '../policy/types.js'
+import { serve, serveOptionsFromEnv } from './serve.js'
 
 const USAGE = `usage: auth-hooks <command> [options]
 

@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
-import { Ajv } from 'ajv'
 import { LineCounter, parseDocument } from 'yaml'
-import { offsetOf, type Problem } from '../config/load.js'
-import type { AuthHooksConfig, Hook } from '../config/types.js'
+import { offsetOf, type Problem } from '../../config/load.js'
+import { validateCaseFile } from '../../config/schema.js'
+import type { AuthHooksConfig, Hook } from '../../config/types.js'
 import { describeDecision } from './explain.js'
 import type { DecisionTrace } from './trace.js'
-import type { Decision, HookName, Policy } from './types.js'
+import type { Decision, HookName, Policy } from '../types.js'
 
 export interface PolicyCaseExpectation {
   status?: number
@@ -31,8 +30,7 @@ export type CasesLoad =
   | { ok: true, config: string, cases: PolicyCase[] }
   | { ok: false, problems: Problem[] }
 
-const schema = JSON.parse(readFileSync(new URL('../../conf/auth.test.schema.json', import.meta.url), 'utf8'))
-const validateCases = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile<{ config?: string, cases: Array<Omit<PolicyCase, 'line'>> }>(schema)
+interface CaseFile { config?: string, cases: Array<Omit<PolicyCase, 'line'>> }
 
 function pathOf (instancePath: string): Array<string | number> {
   return instancePath === '' ? [] : instancePath.slice(1).split('/').map(key => /^\d+$/.test(key) ? Number(key) : key)
@@ -51,6 +49,7 @@ export async function loadCases (file: string): Promise<CasesLoad> {
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true })
   if (doc.errors.length > 0) return { ok: false, problems: doc.errors.map(error => at(error.pos[0], error.message.split('\n')[0] as string)) }
   const data: unknown = doc.toJS({ maxAliasCount: 100 })
+  const validateCases = validateCaseFile<CaseFile>()
   if (!validateCases(data)) {
     const problems = (validateCases.errors as NonNullable<typeof validateCases.errors>).map(error => {
       const path = pathOf(error.instancePath)

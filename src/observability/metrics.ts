@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client'
-import { ErrorCode } from './errors.js'
 import { type CounterSeries, type HistogramSeries, PlainCounter, PlainHistogram } from './plain-metrics.js'
-import type { Decision, HookName } from './policy/types.js'
+import { PolicyCode, type Decision, type HookName } from '../policy/types.js'
 
 /** The `rule` label when no rule decided. */
 export const DEFAULT_RULE = '(default)'
@@ -92,7 +91,7 @@ interface HookSeries extends Record<Decision['outcome'], Map<string, CounterSeri
 }
 
 function ruleless (decision: Decision): string {
-  return 'code' in decision.body && decision.body.code === ErrorCode.fieldTooLong ? FIELD_TOO_LONG_RULE : DEFAULT_RULE
+  return 'code' in decision.body && decision.body.code === PolicyCode.fieldTooLong ? FIELD_TOO_LONG_RULE : DEFAULT_RULE
 }
 
 declare module 'fastify' {

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { createRemoteJWKSet, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type RemoteJWKSetOptions } from 'jose'
 import type { Identity as IdentityConfig, IdentityJwt, IdentitySignedCookie } from '../config/types.js'
-import { OriginAllowlist } from './redirects.js'
+import { OriginAllowlist } from '../http/redirects.js'
 
 /** The signed-in user: `userId` is the token's `sub`; every other claim is readable in `claims`. */
 export interface Identity {

@@ -1,5 +1,7 @@
-import type { Path } from '../policy/conditions.js'
 import { schemaDefinition, type SchemaError } from './schema.js'
+
+/** Where a value sits in the config: keys and array indexes from the root. */
+export type Path = Array<string | number>
 
 export interface SchemaProblem {
   path: Path

@@ -1,4 +1,4 @@
-import { ErrorCode, RequestError } from '../errors.js'
+import { ErrorCode, RequestError } from './errors.js'
 
 export interface JsonLimits {
   /** Deepest nesting of objects/arrays; the body itself is depth 1. */

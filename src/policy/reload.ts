@@ -2,10 +2,11 @@ import { watch, type FSWatcher } from 'node:fs'
 import { basename, dirname, resolve } from 'node:path'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { PolicyStore } from '../policy/store.js'
-import { formatProblem, loadPolicy, type LoadResult } from './load.js'
-import { schemaDefault } from './schema.js'
-import type { AuthHooksConfig } from './types.js'
+import type { PolicyStore } from './live.js'
+import { formatProblem } from '../config/load.js'
+import { loadPolicy, type LoadResult } from './load.js'
+import { schemaDefault } from '../config/schema.js'
+import type { AuthHooksConfig } from '../config/types.js'
 
 export interface WatchOptions {
   /** The config file the running policy came from. */

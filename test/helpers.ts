@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../src/app.js'
 import { formatProblem } from '../src/config/load.js'
 import { loadPolicy, type LoadResult } from '../src/policy/load.js'
-import { REDACTED_PATHS } from '../src/observability/logger.js'
+import { loggerOptions } from '../src/observability/logger.js'
 
 export const repoRoot = new URL('../', import.meta.url).pathname
 
@@ -28,10 +28,10 @@ export function withCaller (yaml: string): string {
 }
 
 /** Writes a config (and any list files beside it) into a fresh temp folder; returns the config path. */
-export async function writeConfig (yaml: string, files: Record<string, string> = {}): Promise<string> {
+export async function writeConfig (yaml: string, files: Record<string, string> = {}, options: { addCaller?: boolean } = {}): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'auth-hooks-test-'))
   const file = join(dir, 'auth.yaml')
-  await writeFile(file, withCaller(yaml))
+  await writeFile(file, options.addCaller === false ? yaml : withCaller(yaml))
   for (const [name, text] of Object.entries(files)) {
     await mkdir(dirname(join(dir, name)), { recursive: true })
     await writeFile(join(dir, name), text)
@@ -57,15 +57,18 @@ export async function problemsOf (yaml: string, files: Record<string, string> = 
   return loaded.problems.map(problem => `${problem.line}:${problem.col} ${problem.message}`)
 }
 
-/** Every JSON line the app logs, captured through a real pino logger with the service's redaction. */
-export class LogCapture {
+/**
+ * Every JSON line the app logs. Pass it as a logger stream, or use `logger`: a real pino logger
+ * with the service's own options (redaction included) writing here.
+ */
+export class LogCapture extends Writable {
   readonly lines: string[] = []
-  readonly logger = pino({ level: 'trace', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, new Writable({
-    write: (chunk: Buffer, _encoding, callback) => {
-      for (const line of chunk.toString('utf8').split('\n')) if (line !== '') this.lines.push(line)
-      callback()
-    }
-  }))
+  readonly logger = pino(loggerOptions('trace'), this)
+
+  override _write (chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(line => line !== ''))
+    callback()
+  }
 
   get records (): Array<Record<string, unknown>> {
     return this.lines.map(line => JSON.parse(line) as Record<string, unknown>)
@@ -78,8 +81,10 @@ export async function appFor (yaml: string, files: Record<string, string> = {}, 
   return await buildApp(logs === undefined ? { policy, config, logger: false } : { policy, config, loggerInstance: logs.logger })
 }
 
+export const SHIPPED_CONFIG = join(repoRoot, 'conf/auth.yaml')
+
 export async function shippedApp (logs?: LogCapture): Promise<FastifyInstance> {
-  const loaded = await loadPolicy(join(repoRoot, 'conf/auth.yaml'), {})
+  const loaded = await loadPolicy(SHIPPED_CONFIG, {})
   if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'))
   const { policy, config } = loaded
   return await buildApp(logs === undefined ? { policy, config, logger: false } : { policy, config, loggerInstance: logs.logger })

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { ErrorCode, type ErrorBody } from '../http/errors.js'
 import type { Refusal } from './caller.js'
-import type { HookTarget } from './routes.js'
+import type { HookTarget } from './target.js'
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000)
 const EMPTY = Buffer.alloc(0)

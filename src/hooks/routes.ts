@@ -5,6 +5,7 @@ import { decisionWriter } from '../observability/logger.js'
 import type { CompiledHook, HookName, HookRequest, Policy } from '../policy/types.js'
 import { authenticateCaller, verifyCallerBody } from './authenticate.js'
 import { compileCaller, type CallerCheck } from './caller.js'
+import type { HookTarget } from './target.js'
 import { ReplayCache } from './replay-cache.js'
 
 export const POLICY_VERSION_HEADER = 'x-auth-hooks-policy'
@@ -29,14 +30,6 @@ const schema = {
   response: { 200: allowSchema, '4xx': errorBodySchema, '5xx': errorBodySchema }
 }
 
-/** The policy and hook a request was routed by, fixed when it arrives so one policy decides it wholly. */
-export interface HookTarget {
-  policy: Policy
-  hook: CompiledHook
-  /** The policy's caller section, compiled once per policy (secrets decoded at load, never per request). */
-  caller: CallerCheck
-}
-
 /** What a policy serves, built once per policy: its hooks by path and its caller check. */
 interface Served {
   paths: ReadonlyMap<string, CompiledHook>
@@ -47,9 +40,6 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** webhook-ids seen inside the tolerance window; outlives policy reloads so a reload opens no replay gap. */
     replayCache: ReplayCache
-  }
-  interface FastifyRequest {
-    hookTarget: HookTarget | null
   }
 }
 

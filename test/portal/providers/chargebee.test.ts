@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { Portals } from '../../../src/config/types.js'
 import { chargebeeProvider } from '../../../src/portal/providers/chargebee.js'
-import { OPEN_REDIRECT_CORPUS } from '../open-redirects.js'
+import { OPEN_REDIRECT_CORPUS } from '../../http/open-redirects.js'
 import { KEYS, logLine, portalHarness } from '../harness.js'
 
 const REDIRECT = 'https://app.example.com/account'

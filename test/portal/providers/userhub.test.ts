@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { Portals } from '../../../src/config/types.js'
 import { encodeUserId, userhubProvider } from '../../../src/portal/providers/userhub.js'
-import { OPEN_REDIRECT_CORPUS } from '../open-redirects.js'
+import { OPEN_REDIRECT_CORPUS } from '../../http/open-redirects.js'
 import { CONNECTION_ID, KEYS, logLine, portalHarness, SIGN_IN_URL } from '../harness.js'
 
 const portals = (timeoutMs = 2000) => (fakeUrl: string): Portals => ({

@@ -1,5 +1,5 @@
 // End to end in a real browser (headless Debian Chromium via playwright-core, as in
-// test/portal/browser.test.ts): "Connect LinkedIn" in the app → sign-in → auth-hooks /connect →
+// test/portal/browser.e2e.test.ts): "Connect LinkedIn" in the app → sign-in → auth-hooks /connect →
 // the (fake) Unipile wizard → Unipile notifies auth-hooks → back on the app; then the account
 // loses its credentials, and the reconnect link from /me/accounts brings it back.
 import t from 'tap'

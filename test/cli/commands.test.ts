@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import t from 'tap'
-import { main } from '../src/cli/commands.js'
+import { main } from '../../src/cli/commands.js'
 
 interface Run { code: number | null, stdout: string, stderr: string }
 

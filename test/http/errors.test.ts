@@ -1,6 +1,6 @@
 import Fastify, { type FastifyError } from 'fastify'
 import t from 'tap'
-import errors, { ErrorCode, RequestError, toErrorReply } from '../src/http/errors.js'
+import errors, { ErrorCode, RequestError, toErrorReply } from '../../src/http/errors.js'
 
 const fastifyError = (fields: Partial<FastifyError>): FastifyError => Object.assign(new Error(fields.message ?? 'x'), { code: 'X', ...fields }) as FastifyError
 

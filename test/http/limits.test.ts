@@ -3,7 +3,7 @@ import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import type { Policy } from '../../src/policy/types.js'
 import { jsonLimitError } from '../../src/http/json-limits.js'
-import { appFromText, captureLogger, loaded, loadText, LogCapture, SHIPPED_CONFIG, shippedApp } from './helpers.js'
+import { appFromText, captureLogger, loaded, loadText, LogCapture, SHIPPED_CONFIG, shippedApp } from '../helpers/apps.js'
 import { loadPolicy } from '../../src/policy/load.js'
 
 const nest = (depth: number, leaf: unknown = 1): unknown => {

@@ -1,9 +1,9 @@
 import { request } from 'node:http'
 import t, { type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { buildApp, type AppOptions } from '../src/app.js'
-import { serveOptionsFromEnv } from '../src/cli/serve.js'
-import { LogCapture, writeConfig } from './helpers.js'
+import { buildApp, type AppOptions } from '../../src/app.js'
+import { serveOptionsFromEnv } from '../../src/cli/serve.js'
+import { LogCapture, writeConfig } from '../helpers.js'
 
 t.test('serve options: defaults, and PORT, HOST, AUTH_HOOKS_CONFIG override', async t => {
   t.same(serveOptionsFromEnv({}), { configFile: 'conf/auth.yaml', port: 3000, host: '0.0.0.0' })
@@ -17,9 +17,9 @@ async function serveCaptured (t: Test, configFile: string): Promise<{ app: Fasti
   const logs = new LogCapture()
   let app: FastifyInstance | undefined
   let shutdown: Shutdown | undefined
-  const { serve } = await t.mockImport<typeof import('../src/cli/serve.js')>('../src/server.js', {
+  const { serve } = await t.mockImport<typeof import('../../src/cli/serve.js')>('../../src/cli/serve.js', {
     'close-with-grace': (_options: unknown, handler: Shutdown) => { shutdown = handler },
-    '../src/app.js': { buildApp: async (options: AppOptions) => (app = await buildApp({ ...options, loggerInstance: logs.logger })) }
+    '../../src/app.js': { buildApp: async (options: AppOptions) => (app = await buildApp({ ...options, loggerInstance: logs.logger })) }
   })
   await serve({ configFile, port: 0, host: '127.0.0.1' })
   return { app: app!, shutdown: shutdown!, logs }

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream'
 import pino from 'pino'
 import t from 'tap'
-import { decisionWriter, lazyRequestLogger, logDestination, loggerOptions, REDACTED_PATHS } from '../src/observability/logger.js'
-import { appFor, LogCapture } from './helpers.js'
+import { decisionWriter, lazyRequestLogger, logDestination, loggerOptions, REDACTED_PATHS } from '../../src/observability/logger.js'
+import { appFor, LogCapture } from '../helpers.js'
 
 t.test('logger options: level from the argument or LOG_LEVEL, redaction always on', async t => {
   t.same(loggerOptions('warn'), { level: 'warn', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } })

@@ -1,10 +1,10 @@
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
-import { loadPolicy } from '../../src/policy/load.js'
-import { describeExpectation, meetsExpectation, runCases, type PolicyCase } from '../../src/policy/tools/cases.js'
-import { explainDecision } from '../../src/policy/tools/explain.js'
-import { DecisionTrace } from '../../src/policy/tools/trace.js'
-import type { Decision } from '../../src/policy/types.js'
+import { loadPolicy } from '../../../src/policy/load.js'
+import { describeExpectation, meetsExpectation, runCases, type PolicyCase } from '../../../src/policy/tools/cases.js'
+import { explainDecision } from '../../../src/policy/tools/explain.js'
+import { DecisionTrace } from '../../../src/policy/tools/trace.js'
+import type { Decision } from '../../../src/policy/types.js'
 
 const config = `caller: { none: true }
 limits: { fieldLength: 100 }
@@ -140,6 +140,6 @@ t.test('runCases reports rules no case matches or reaches without matching', asy
 
 t.test('a case file without `config` tests auth.yaml beside it', async t => {
   const dir = t.testdir({ 'cases.yaml': 'cases:\n  - {note: n, hook: preLogin, provider: p, data: {}, expect: {status: 200}}\n' })
-  const { loadCases } = await import('../../src/policy/tools/cases.js')
+  const { loadCases } = await import('../../../src/policy/tools/cases.js')
   t.match(await loadCases(join(dir, 'cases.yaml')), { ok: true, config: join(dir, 'auth.yaml'), cases: [{ note: 'n', line: 2 }] })
 })

@@ -5,7 +5,7 @@ import t from 'tap'
 import { formatProblem } from '../../src/config/load.js'
 import { compileCaller, v1Signatures } from '../../src/hooks/caller.js'
 import { ReplayCache } from '../../src/hooks/replay-cache.js'
-import { appFromText, loadText, LogCapture, signupHook } from './helpers.js'
+import { appFromText, loadText, LogCapture, signupHook } from '../helpers/apps.js'
 
 const newSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`
 const now = (): number => Math.floor(Date.now() / 1000)

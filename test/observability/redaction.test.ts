@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { Webhook } from 'standardwebhooks'
 import t from 'tap'
-import { appFromText, LogCapture } from './helpers.js'
+import { appFromText, LogCapture } from '../helpers/apps.js'
 
 // Distinctive values: if any of them shows up in a log line, something leaked.
 const SECRETS = {

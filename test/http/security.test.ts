@@ -1,6 +1,6 @@
 import t from 'tap'
 import { SECURITY_HEADERS } from '../../src/http/security.js'
-import { appFromText, signupHook } from './helpers.js'
+import { appFromText, signupHook } from '../helpers/apps.js'
 
 t.test('security headers on every kind of answer; consistent 404 and 405 bodies', async t => {
   const app = await appFromText(signupHook(`  bearer: { secrets: ['${'s'.repeat(24)}'] }`))

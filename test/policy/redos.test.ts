@@ -1,7 +1,7 @@
 import t from 'tap'
 import { formatProblem } from '../../src/config/load.js'
 import { compileSafeRegex } from '../../src/policy/regex.js'
-import { loadText } from './helpers.js'
+import { loadText } from '../helpers/apps.js'
 
 /** Patterns known to backtrack catastrophically (exponential or polynomial) on some input. */
 const CATASTROPHIC = [

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { buildApp } from '../src/app.js'
-import { loadPolicy } from '../src/policy/load.js'
+import { buildApp } from '../../src/app.js'
+import { loadPolicy } from '../../src/policy/load.js'
 
 t.test('readyz stays ready while the last good policy serves and says why the newest file failed', async t => {
   const loaded = await loadPolicy('conf/auth.yaml')

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
-import { buildApp } from '../src/app.js'
-import { loadPolicy } from '../src/policy/load.js'
+import { buildApp } from '../../src/app.js'
+import { loadPolicy } from '../../src/policy/load.js'
 
 async function shippedApp (t: Test): Promise<Awaited<ReturnType<typeof buildApp>>> {
   const loaded = await loadPolicy('conf/auth.yaml')

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
-import { appFromText, shippedApp } from './helpers.js'
+import { appFromText, shippedApp } from '../helpers/apps.js'
 
 /** A policy that uses every condition kind and every field test. */
 const EVERY_CONDITION = `

@@ -4,7 +4,7 @@ import { exportSPKI } from 'jose'
 import t from 'tap'
 import type { Identity as IdentityConfig } from '../../src/config/types.js'
 import identity, { type IdentityPluginOptions } from '../../src/identity/identity.js'
-import { AUDIENCE, HS_SECRET, ISSUER, JwksServer, rsaKey, signToken, unsignedToken } from './tokens.js'
+import { AUDIENCE, HS_SECRET, ISSUER, JwksServer, rsaKey, signToken, unsignedToken } from '../portal/tokens.js'
 
 const SIGN_IN = 'https://app.example.com/sign-in'
 const COOKIE_SECRET = 'cookie-secret-that-is-at-least-32-characters'

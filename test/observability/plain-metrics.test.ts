@@ -1,6 +1,6 @@
 import { Counter, Histogram, Registry } from 'prom-client'
 import t from 'tap'
-import { PlainCounter, PlainHistogram } from '../src/observability/plain-metrics.js'
+import { PlainCounter, PlainHistogram } from '../../src/observability/plain-metrics.js'
 
 const BOUNDS = [0.001, 0.01, 0.1]
 const OBSERVED = [0.0005, 0.001, 0.002, 0.05, 0.1, 0.5, 3]

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { shippedApp } from './helpers.js'
+import { shippedApp } from '../helpers.js'
 
 t.test('/healthz says the process answers; /readyz names the policy in force', async t => {
   const app = await shippedApp()

@@ -1,0 +1,16 @@
+import type { CompiledHook, Policy } from '../policy/types.js'
+import type { CallerCheck } from './caller.js'
+
+/** The policy and hook a request was routed by, fixed when it arrives so one policy decides it wholly. */
+export interface HookTarget {
+  policy: Policy
+  hook: CompiledHook
+  /** The policy's caller section, compiled once per policy (secrets decoded at load, never per request). */
+  caller: CallerCheck
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    hookTarget: HookTarget | null
+  }
+}

@@ -7,6 +7,8 @@
 //              late this client was in sending them (if it is large, the client did not keep up).
 //   job.users: closed loop of that many users, each sending its next request when the last answered.
 // job: {url, rate | users, duration, warmup, traffic (bench/traffic.mjs), ackFile?, maxInFlight?}.
+// `errors` are wrong answers and socket errors; `dropped` are requests never sent because
+// maxInFlight were already waiting, or still unanswered 10 s after the phase (an overloaded server).
 // With ackFile, the `ack` of every request answered with its expected status (warm-up included)
 // is written there as JSON lines: what the harness reads back from the database.
 import { writeFile } from 'node:fs/promises'
@@ -53,6 +55,7 @@ async function phase (seconds) {
   const latencies = []
   const lags = []
   let errors = 0
+  let dropped = 0
   let inFlight = 0
   const record = ({ ms, ok }) => {
     inFlight--
@@ -71,7 +74,7 @@ async function phase (seconds) {
       if (due > now + 1) await new Promise(resolve => setTimeout(resolve, due - now))
       lags.push(Math.max(0, performance.now() - due))
       // A server that cannot keep up would grow the queue without bound: count those as failed.
-      if (inFlight >= limit) { errors++; continue }
+      if (inFlight >= limit) { dropped++; continue }
       inFlight++
       pending.push(send(generator.next(sent++)).then(record))
     }
@@ -88,7 +91,7 @@ async function phase (seconds) {
   const timeout = new Promise(resolve => setTimeout(resolve, 10_000).unref())
   await Promise.race([Promise.all(pending), timeout])
   const elapsed = (performance.now() - started) / 1000
-  errors += inFlight
+  dropped += inFlight
   latencies.sort((a, b) => a - b)
   lags.sort((a, b) => a - b)
   return {
@@ -99,7 +102,8 @@ async function phase (seconds) {
     p99: round(quantile(latencies, 0.99)),
     p999: round(quantile(latencies, 0.999)),
     max: round(latencies.at(-1) ?? NaN),
-    errors
+    errors,
+    dropped
   }
 }
 

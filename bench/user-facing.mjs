@@ -31,6 +31,10 @@ async function withServer (h, scenario, server, use) {
   }
 }
 
+// Quick mode only proves these scenarios work: no warm-up, and shorter paced phases.
+const warmupOf = h => h.quick ? 0 : h.settings.warmup
+const durationOf = h => h.quick ? Math.min(h.settings.duration, 0.25) : h.settings.duration
+
 const figures = ({ rps, p50, p99, p999, errors, cpuUsPerRequest }) => ({ rps: Math.round(rps), p50, p99, p999, cpuUsPerRequest, errors })
 
 /**
@@ -45,8 +49,8 @@ export async function openLoop (scenario, h) {
     const rows = [{ label: `closed loop, ${h.settings.connections} connections`, fraction: 1, ...figures(capacity) }]
     for (const fraction of scenario.fractions) {
       const rate = Math.max(1, Math.round(capacity.rps * fraction))
-      const result = await h.paced(running, { rate, duration: h.settings.duration, warmup: h.quick ? 0 : 1, traffic: { kind: 'hooks', domains: server.domains, secret: h.secret } })
-      rows.push({ label: `${fraction * 100} % (${rate} req/s)`, fraction, ...figures(result), lagP99: result.lagP99 })
+      const result = await h.paced(running, { rate, duration: durationOf(h), warmup: h.quick ? 0 : 1, traffic: { kind: 'hooks', domains: server.domains, secret: h.secret } })
+      rows.push({ label: `${fraction * 100} % (${rate} req/s)`, fraction, ...figures(result), dropped: result.dropped, lagP99: result.lagP99 })
     }
     const memory = await h.memory(running.child.pid)
     const lags = rows.filter(r => r.lagP99 !== undefined).map(r => r.lagP99)
@@ -110,7 +114,7 @@ async function registrationOn (store, pg, scenario, h) {
     traffic: { kind: 'profiles', identity, runId }
   })
   const { result, memory, startupMs } = await withServer(h, scenario, server, async running => ({
-    result: await h.paced(running, { users: scenario.users, duration: h.settings.duration, warmup: h.settings.warmup, traffic: server.traffic, ackFile }),
+    result: await h.paced(running, { users: scenario.users, duration: durationOf(h), warmup: warmupOf(h), traffic: server.traffic, ackFile }),
     memory: await h.memory(running.child.pid),
     startupMs: running.startupMs
   }))
@@ -192,11 +196,11 @@ export async function portal (scenario, h) {
       }
     })
     return withServer(h, scenario, server, async running => {
-      const job = { users: scenario.users, duration: h.settings.duration, warmup: 0 }
+      const job = { users: scenario.users, duration: durationOf(h), warmup: 0 }
       const direct = []
       const via = []
       for (let round = 0; round < h.settings.rounds; round++) {
-        const warmup = round === 0 ? h.settings.warmup : 0
+        const warmup = round === 0 ? warmupOf(h) : 0
         direct.push(await h.paced(fake, { ...job, warmup, traffic: { kind: 'provider', adminKey, connectionId, apiVersion: '2025-05-01', users: scenario.users } }))
         via.push(await h.paced(running, { ...job, warmup, traffic: { kind: 'portal', identity, path: '/portal/team', users: scenario.users, expectLocation: `${fake.url}/portal/userhub/` } }))
       }

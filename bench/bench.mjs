@@ -9,8 +9,10 @@ import { createServer } from 'node:net'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseArgs, promisify } from 'node:util'
-import { bodies, listPath, newWebhookSecret, schemaFeatures, writeConfig, writeDomainList } from './policy.mjs'
+import { isDeepStrictEqual, parseArgs, promisify } from 'node:util'
+import { listPath, newWebhookSecret, schemaFeatures, writeConfig, writeDomainList } from './policy.mjs'
+import { traffic } from './traffic.mjs'
+import { openLoop, portal, registration } from './user-facing.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const { values: args } = parseArgs({
@@ -44,13 +46,22 @@ const secret = newWebhookSecret()
 
 const authHooks = (label, extra = {}) => ({ label, kind: 'auth-hooks', rules: 50, domains: DEFAULT_DOMAINS, ...extra })
 
-/** The scenarios, as data: servers in a group run alternated (ABCABC…) so drift hits them alike. */
+/**
+ * The scenarios, as data: servers in a group run alternated (ABCABC…) so drift hits them alike.
+ * A server is a kind (auth-hooks, floor, fastify, http) with its config options; what the client
+ * sends is `traffic` (bench/traffic.mjs; the hook mix by default). `ratio` is the headline pair,
+ * `compare` more pairs (req/s and CPU µs/request). Scenarios with `run` drive their own servers
+ * and clients (bench/user-facing.mjs). A hook dialect is one entry here, e.g.
+ * `{ name: 'dialect-x', servers: [authHooks('native'), authHooks('x', { sections: …, traffic: { kind: 'x' } })], ratio: ['x', 'native'] }`.
+ */
 const SCENARIOS = [
   {
     name: 'frameworks',
-    title: 'auth-hooks (50 rules/hook, 5 regex, allow list, roles) vs the framework and platform ceilings',
-    servers: [authHooks('auth-hooks'), { label: 'bare Fastify', kind: 'fastify' }, { label: 'bare node:http', kind: 'http' }],
-    ratio: ['auth-hooks', 'bare Fastify']
+    title: 'auth-hooks (50 rules/hook, 5 regex, allow list, roles) vs the floor reference (same policy, least code) and the framework and platform ceilings',
+    servers: [authHooks('auth-hooks'), authHooks('floor reference', { kind: 'floor' }), { label: 'bare Fastify', kind: 'fastify' }, { label: 'bare node:http', kind: 'http' }],
+    ratio: ['auth-hooks', 'bare Fastify'],
+    compare: [['auth-hooks', 'floor reference']],
+    sameAnswers: ['auth-hooks', 'floor reference']
   },
   {
     name: 'domains',
@@ -75,12 +86,42 @@ const SCENARIOS = [
     name: 'reload',
     title: 'config rewritten every 200 ms under load (two valid versions, alternating)',
     servers: [authHooks('auth-hooks reloading', { reloadEveryMs: 200 })]
+  },
+  {
+    name: 'open-loop',
+    title: 'caller signatures on, requests at fixed rates: 25, 50 and 75 % of the closed-loop capacity measured first in the same run',
+    requires: 'standardWebhooks',
+    servers: [authHooks('standardWebhooks', { signed: true })],
+    fractions: [0.25, 0.5, 0.75],
+    run: openLoop
+  },
+  {
+    name: 'registration',
+    title: 'registration callbacks (POST /users/me, JWT users, one new user per write) from 50 concurrent users; acknowledged = committed',
+    users: 50,
+    // PostgreSQL only in full runs: a throwaway cluster takes seconds to start.
+    stores: quick ? ['sqlite'] : ['sqlite', 'postgres'],
+    run: registration
+  },
+  {
+    name: 'portal',
+    title: 'signed-in users → UserHub one-time URL through a fake provider answering after 20 ms, 100 concurrent users',
+    users: 100,
+    delayMs: 20,
+    run: portal
   }
 ]
 
+const compared = (s, a, b) => s.ratios.find(r => r.of[0] === a && r.of[1] === b)
+const row = (s, label) => s.servers.find(server => server.label === label)
 const TARGETS = [
-  { text: 'auth-hooks ≥ 0.85 × bare Fastify req/s', scenario: 'frameworks', value: s => s.ratio, ok: v => v >= 0.85 },
-  { text: 'auth-hooks p99 ≤ 2 ms at 50 connections', scenario: 'frameworks', value: s => s.servers[0].p99, ok: v => v <= 2 },
+  { text: 'auth-hooks ≥ 0.95 × floor reference req/s', scenario: 'frameworks', value: s => compared(s, 'auth-hooks', 'floor reference').rps, ok: v => v >= 0.95 },
+  { text: 'auth-hooks CPU µs/request ≤ 1.1 × floor reference', scenario: 'frameworks', value: s => compared(s, 'auth-hooks', 'floor reference').cpu, ok: v => v <= 1.1 },
+  { text: 'floor reference gives every benchmark body the status auth-hooks gives', scenario: 'frameworks', value: s => `${s.sameAnswers.sameStatus}/${s.sameAnswers.bodies}`, ok: v => v.split('/')[0] === v.split('/')[1] },
+  { text: 'open loop at 50 % of capacity, signatures on: p99 ≤ 2 ms', scenario: 'open-loop', value: s => s.servers.find(server => server.fraction === 0.5).p99, ok: v => v <= 2 },
+  { text: 'registration on SQLite ≥ 2,000 acknowledged writes/s', scenario: 'registration', value: s => row(s, 'SQLite').rps, ok: v => v >= 2000 },
+  { text: 'registration: every acknowledged write read back (lost writes, all stores)', scenario: 'registration', value: s => s.servers.reduce((sum, server) => sum + server.lost, 0), ok: v => v === 0 },
+  { text: 'portal: auth-hooks adds ≤ 1 ms at p99 to the provider\'s delay, 100 users', scenario: 'portal', value: s => row(s, 'auth-hooks').addedP99, ok: v => v <= 1 },
   { text: 'largest allow list ≥ 0.95 × smallest req/s', scenario: 'domains', value: s => s.ratio, ok: v => v >= 0.95 },
   { text: 'largest allow list starts (spawn → ready) < 2 s', scenario: 'domains', value: s => s.servers[2].startupMs, ok: v => v < 2000 },
   { text: 'largest allow list RSS after load < 250 MB', scenario: 'domains', value: s => s.servers[2].rssMB, ok: v => v < 250 },
@@ -109,11 +150,13 @@ async function cpuTicks (pid) {
   return Number(fields[11]) + Number(fields[12])
 }
 
-async function waitUntilReady (url, child, stderr) {
+/** Until /readyz answers 200 (`anyAnswer`: until the port answers at all, for the fake provider). */
+async function waitUntilReady (url, child, stderr, anyAnswer = false) {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${stderr.join('')}`)
     try {
-      if ((await fetch(url)).ok) return
+      const response = await fetch(url)
+      if (response.ok || anyAnswer) return
     } catch {}
     await new Promise(resolve => setTimeout(resolve, 10))
   }
@@ -123,33 +166,70 @@ async function waitUntilReady (url, child, stderr) {
 async function startServer (server, dir, profileName) {
   const port = await freePort()
   let argv
-  if (server.kind === 'auth-hooks') {
-    server.configFile = join(dir, `${server.label.replace(/\W+/g, '-')}.yaml`)
+  const env = { ...server.env }
+  if (server.kind === 'auth-hooks' || server.kind === 'floor') {
+    server.configFile = join(dir, `${server.kind}-${server.label.replace(/\W+/g, '-')}.yaml`)
     const caller = !features.caller ? undefined : server.signed ? { standardWebhooks: { secrets: [secret], toleranceSeconds: 300 } } : { none: true }
-    server.configOptions = { rules: server.rules, listFile: listPath(dir, server.domains), caller }
+    server.configOptions = { rules: server.rules, listFile: listPath(dir, server.domains), caller, sections: server.sections }
     await writeConfig(server.configFile, server.configOptions)
-    argv = [join(ROOT, 'dist', 'cli.js'), 'serve', '--config', server.configFile]
+    if (server.kind === 'floor') env.FLOOR_CONFIG = server.configFile
+    argv = server.kind === 'floor' ? [join(ROOT, 'bench', 'servers', 'floor.mjs')] : [join(ROOT, 'dist', 'cli.js'), 'serve', '--config', server.configFile]
   } else {
-    argv = [join(ROOT, 'bench', 'servers', `bare-${server.kind}.mjs`)]
+    argv = [join(ROOT, 'bench', 'servers', server.kind === 'fake-provider' ? 'fake-provider.mjs' : `bare-${server.kind}.mjs`)]
   }
   // Every server exits on SIGTERM, so V8 writes the profile when the scenario stops it.
   const profiling = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${profileName}.cpuprofile`]
   const started = performance.now()
   // Logs go to /dev/null: writing them is part of the cost, reading them is not.
-  const child = spawn(process.execPath, [...profiling, ...argv], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'pipe'] })
+  const child = spawn(process.execPath, [...profiling, ...argv], { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'pipe'] })
   const stderr = []
   child.stderr.on('data', chunk => stderr.push(chunk))
-  await waitUntilReady(`http://127.0.0.1:${port}/readyz`, child, stderr)
+  await waitUntilReady(`http://127.0.0.1:${port}/readyz`, child, stderr, server.kind === 'fake-provider')
   return { child, url: `http://127.0.0.1:${port}`, startupMs: Math.round(performance.now() - started) }
 }
 
 const execFileAsync = promisify(execFile)
 
+/** What a server's clients send: its own `traffic`, or the hook mix (the ceilings answer 200 to all of it). */
+function trafficOf (server) {
+  if (server.traffic !== undefined) return server.traffic
+  const ceiling = server.kind === 'fastify' || server.kind === 'http'
+  return { kind: 'hooks', domains: server.domains ?? 10, anyStatus: ceiling, ...(server.signed ? { secret } : {}) }
+}
+
 async function load (server, running, warmup) {
-  const requests = bodies(server.domains ?? 10).map(request => server.kind === 'auth-hooks' ? request : { ...request, status: 200 })
-  const job = { url: running.url, connections: settings.connections, warmup, duration: settings.duration, requests, ...(server.signed ? { secret } : {}) }
+  const job = { url: running.url, connections: settings.connections, warmup, duration: settings.duration, traffic: trafficOf(server) }
   const { stdout } = await execFileAsync(process.execPath, [join(ROOT, 'bench', 'load.mjs'), JSON.stringify(job)], { maxBuffer: 1 << 20 })
   return JSON.parse(stdout)
+}
+
+/** bench/paced.mjs (open loop at `rate`, or `users` in a closed loop), with the server's CPU per request. */
+async function paced (running, job) {
+  const before = await cpuTicks(running.child.pid)
+  const { stdout } = await execFileAsync(process.execPath, [join(ROOT, 'bench', 'paced.mjs'), JSON.stringify({ url: running.url, ...job })], { maxBuffer: 1 << 20 })
+  const result = JSON.parse(stdout)
+  const ticks = await cpuTicks(running.child.pid) - before
+  const share = job.duration / (job.duration + (job.warmup ?? 0))
+  return { ...result, cpuUsPerRequest: Math.round(ticks * 10_000 * share / result.requests) }
+}
+
+/** Sends every body of the hook mix once to two servers and compares the answers (status and JSON). */
+async function sameAnswers (servers, running) {
+  const requests = traffic(trafficOf(servers[0])).requests
+  const differences = []
+  let sameStatus = 0
+  let sameBody = 0
+  for (const request of requests) {
+    const answers = await Promise.all(running.map(async ({ url }) => {
+      const response = await fetch(url + request.path, { method: 'POST', headers: request.headers, body: request.body })
+      return { status: response.status, body: await response.json() }
+    }))
+    const [a, b] = answers
+    if (a.status === b.status) sameStatus++
+    if (isDeepStrictEqual(a.body, b.body)) sameBody++
+    else differences.push({ request: request.body, answers })
+  }
+  return { of: servers.map(server => server.label), bodies: requests.length, sameStatus, sameBody, differences }
 }
 
 /** Rewrites the config in place every `ms`, alternating two valid versions, until stopped. */
@@ -193,6 +273,9 @@ async function runScenario (scenario, dir) {
       // One at a time, so each start-up time is its own.
       for (const server of scenario.servers) running.push(await startServer(server, dir, profileName(scenario, server)))
     }
+    const checked = scenario.sameAnswers === undefined
+      ? undefined
+      : await sameAnswers(scenario.sameAnswers.map(label => scenario.servers.find(server => server.label === label)), scenario.sameAnswers.map(label => running[scenario.servers.findIndex(server => server.label === label)]))
     const rounds = scenario.servers.map(() => [])
     for (let round = 0; round < settings.rounds; round++) {
       for (const [i, server] of scenario.servers.entries()) {
@@ -217,8 +300,10 @@ async function runScenario (scenario, dir) {
       }
     }))
     const byLabel = label => servers.find(server => server.label === label)
-    const ratio = scenario.ratio === undefined ? undefined : Math.round(byLabel(scenario.ratio[0]).rps / byLabel(scenario.ratio[1]).rps * 1000) / 1000
-    return { name: scenario.name, title: scenario.title, servers, ratioOf: scenario.ratio, ratio }
+    const ratioOf = (key, [a, b]) => Math.round(byLabel(a)[key] / byLabel(b)[key] * 1000) / 1000
+    const ratio = scenario.ratio === undefined ? undefined : ratioOf('rps', scenario.ratio)
+    const ratios = (scenario.compare ?? []).map(pair => ({ of: pair, rps: ratioOf('rps', pair), cpu: ratioOf('cpuUsPerRequest', pair) }))
+    return { name: scenario.name, title: scenario.title, servers, ratioOf: scenario.ratio, ratio, ratios, ...(checked === undefined ? {} : { sameAnswers: checked }) }
   } finally {
     // Wait for the exits: a server still closing would load the next scenario's machine (and its
     // profile would not be written yet).
@@ -249,6 +334,12 @@ function printScenario (result) {
     errors: server.errors
   }])))
   if (result.ratio !== undefined) console.log(`${result.ratioOf.join(' ÷ ')} req/s: ${result.ratio}`)
+  for (const { of, rps, cpu } of result.ratios ?? []) console.log(`${of.join(' ÷ ')}: req/s ${rps}, CPU µs/request ${cpu}`)
+  if (result.sameAnswers !== undefined) {
+    const { bodies, sameStatus, sameBody } = result.sameAnswers
+    console.log(`${result.sameAnswers.of.join(' and ')} answered ${bodies} bodies: ${sameStatus} with the same status, ${sameBody} with the same JSON body`)
+  }
+  for (const line of result.notes ?? []) console.log(line)
   if (result.name === 'reload') {
     const seen = result.servers[0].policies
     console.log(seen > 1
@@ -256,6 +347,9 @@ function printScenario (result) {
       : 'the x-auth-hooks-policy header never changed: this build does not watch its config, so this measured no-op rewrites')
   }
 }
+
+/** What a scenario with its own `run` (bench/user-facing.mjs) gets from the harness. */
+const context = dir => ({ dir, root: ROOT, quick, settings, secret, startServer, stopServer, measure, paced, memory, profileName })
 
 async function main () {
   if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first')
@@ -271,7 +365,8 @@ async function main () {
     targets: []
   }
   try {
-    for (const count of new Set(selected.flatMap(s => s.servers.map(server => server.domains)).filter(Boolean))) {
+    // The user-facing scenarios' servers carry a small hook policy with the 10-domain list.
+    for (const count of new Set([10, ...selected.flatMap(s => (s.servers ?? []).map(server => server.domains)).filter(Boolean)])) {
       await writeDomainList(listPath(dir, count), count)
     }
     for (const scenario of selected) {
@@ -280,7 +375,7 @@ async function main () {
         report.skipped.push(scenario.name)
         continue
       }
-      const result = await runScenario(scenario, dir)
+      const result = scenario.run === undefined ? await runScenario(scenario, dir) : await scenario.run(scenario, context(dir))
       printScenario(result)
       report.scenarios.push(result)
     }

@@ -1,18 +1,8 @@
-// The load generator, in its own process: `node bench/load.mjs '<job json>'` prints one JSON result.
-// job: {url, connections, warmup, duration, requests: [{path, body, status}], secret?}
+// The closed-loop load generator, in its own process: `node bench/load.mjs '<job json>'` prints one
+// JSON result. job: {url, connections, warmup, duration, traffic} (traffic: see bench/traffic.mjs;
+// a fixed mix of requests, each with the status it must get).
 import autocannon from 'autocannon'
-import { createHmac, randomUUID } from 'node:crypto'
-
-export const POLICY_HEADER = 'x-auth-hooks-policy'
-
-/** Standard Webhooks headers for one body (wire-formats.md section 2): a fresh id, so no replay. */
-export function signedHeaders (secret, body) {
-  const id = `msg_${randomUUID()}`
-  const timestamp = Math.floor(Date.now() / 1000).toString()
-  const key = Buffer.from(secret.slice('whsec_'.length), 'base64')
-  const signature = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')
-  return { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}` }
-}
+import { POLICY_HEADER, traffic } from './traffic.mjs'
 
 function run (options) {
   return new Promise((resolve, reject) => {
@@ -22,15 +12,16 @@ function run (options) {
 
 async function main (job) {
   const tally = { unexpected: 0, policies: new Set() }
-  const requests = job.requests.map(({ path, body, status }) => ({
-    method: 'POST',
+  const { requests: mix, headersFor } = traffic(job.traffic)
+  const requests = mix.map(({ method, path, headers, body, status }) => ({
+    method,
     path,
     body,
-    headers: { 'content-type': 'application/json' },
-    ...(job.secret === undefined ? {} : { setupRequest: request => ({ ...request, headers: { ...request.headers, ...signedHeaders(job.secret, body) } }) }),
-    onResponse (actual, _body, _context, headers) {
+    headers,
+    ...(headersFor === undefined ? {} : { setupRequest: request => ({ ...request, headers: { ...request.headers, ...headersFor(body) } }) }),
+    onResponse (actual, _body, _context, responseHeaders) {
       if (actual !== status) tally.unexpected++
-      if (headers[POLICY_HEADER] !== undefined) tally.policies.add(headers[POLICY_HEADER])
+      if (responseHeaders[POLICY_HEADER] !== undefined) tally.policies.add(responseHeaders[POLICY_HEADER])
     }
   }))
   const options = { url: job.url, connections: job.connections, requests }

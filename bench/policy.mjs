@@ -78,8 +78,11 @@ export function hookRules (hook, count, listFile) {
   return [...fillers, ...deciding]
 }
 
-/** The whole config object; `variant` changes one message so two versions hash differently. */
-export function config ({ rules, listFile, caller, variant = 0 }) {
+/**
+ * The whole config object; `variant` changes one message so two versions hash differently, and
+ * `sections` adds top-level sections (identity, profiles, portals, store) as they are.
+ */
+export function config ({ rules, listFile, caller, variant = 0, sections = {} }) {
   const preSignup = hookRules('preSignup', rules, listFile)
   if (variant !== 0) preSignup[0] = { ...preSignup[0], description: `variant ${variant}` }
   return {
@@ -88,7 +91,8 @@ export function config ({ rules, listFile, caller, variant = 0 }) {
     hooks: {
       preSignup: { path: '/signup-hook', default: 'allow', rules: preSignup },
       preLogin: { path: '/login-hook', default: 'allow', rules: hookRules('preLogin', rules, listFile) }
-    }
+    },
+    ...sections
   }
 }
 

@@ -26,19 +26,46 @@ t.test('npm run bench -- --quick measures every scenario and writes the JSON rep
   const report = JSON.parse(await readFile(join(out, file as string), 'utf8'))
 
   const names = report.scenarios.map((scenario: { name: string }) => scenario.name)
-  for (const name of ['frameworks', 'domains', 'rules', 'reload']) t.ok(names.includes(name), `${name} ran`)
-  t.equal(names.includes('signatures') || report.skipped.includes('signatures'), true, 'signatures ran or said why not')
+  for (const name of ['frameworks', 'domains', 'rules', 'reload', 'registration', 'portal']) t.ok(names.includes(name), `${name} ran`)
+  for (const name of ['signatures', 'open-loop']) t.equal(names.includes(name) || report.skipped.includes(name), true, `${name} ran or said why not`)
   if (report.skipped.includes('signatures')) t.match(stdout, 'skipped: caller signatures not available in this build')
 
   for (const scenario of report.scenarios) {
     for (const server of scenario.servers) {
       t.ok(server.rps > 0, `${scenario.name}/${server.label} answered`)
-      t.equal(server.errors, 0, `${scenario.name}/${server.label}: every answer was the expected 2xx or 4xx`)
+      t.equal(server.errors, 0, `${scenario.name}/${server.label}: every answer was the expected 2xx, 3xx or 4xx`)
       t.ok(server.peakRssMB > 0 && server.startupMs > 0, `${scenario.name}/${server.label} has memory and startup figures`)
+      t.ok(server.p99 >= server.p50, `${scenario.name}/${server.label} has latency figures`)
     }
-    if (scenario.name !== 'reload') t.ok(scenario.ratio > 0, `${scenario.name} has a ratio`)
+    if (scenario.ratioOf !== undefined) t.ok(scenario.ratio > 0, `${scenario.name} has a ratio`)
   }
-  t.equal(report.targets.length, 7, 'every target is reported')
+  const scenario = (name: string): any => report.scenarios.find((s: { name: string }) => s.name === name)
+
+  const frameworks = scenario('frameworks')
+  t.equal(frameworks.sameAnswers.sameStatus, frameworks.sameAnswers.bodies, 'the floor reference gives every body the status auth-hooks gives')
+  t.same(frameworks.sameAnswers.differences, [], 'and the same JSON answer')
+  t.ok(frameworks.ratios[0].rps > 0 && frameworks.ratios[0].cpu > 0, 'auth-hooks ÷ floor reference: req/s and CPU ratios')
+
+  const openLoop = scenario('open-loop')
+  if (openLoop !== undefined) {
+    const paced = openLoop.servers.filter((row: { fraction: number }) => row.fraction < 1)
+    t.same(paced.map((row: { fraction: number }) => row.fraction), [0.25, 0.5, 0.75], 'three fixed rates')
+    for (const row of paced) t.ok(row.rps > 0 && row.rps < openLoop.capacity, `${row.label}: paced below the measured capacity`)
+  }
+
+  const registration = scenario('registration')
+  const sqlite = registration.servers.find((row: { label: string }) => row.label === 'SQLite')
+  t.ok(sqlite.acknowledged > 0, 'registration writes were acknowledged')
+  t.equal(sqlite.readBack, sqlite.acknowledged, 'every acknowledged write was read back from the SQLite file')
+  t.equal(sqlite.lost, 0, 'no acknowledged write was lost')
+  t.ok(registration.commitFloor.commitsPerSecond > 0, "the disk's commit ceiling is measured beside it")
+
+  const portal = scenario('portal')
+  t.same(portal.servers.map((row: { label: string }) => row.label), ['fake UserHub, direct (20 ms delay)', 'auth-hooks'], 'the provider alone, then through auth-hooks')
+  for (const row of portal.servers) t.ok(row.p50 >= portal.delayMs, `${row.label}: every answer waited for the provider's delay`)
+  t.equal(portal.servers[1].addedP99, Math.round((portal.servers[1].p99 - portal.delayMs) * 100) / 100, 'added = p99 minus the delay')
+
+  t.equal(report.targets.length, openLoop === undefined ? 11 : 12, 'every target is reported')
   t.match(stdout, /auth-hooks ÷ bare Fastify req\/s: [\d.]+/)
   t.match(stdout, /x-auth-hooks-policy header (never changed|took \d+ values)/)
 })
@@ -51,7 +78,7 @@ t.test('npm run bench -- --profile writes a CPU profile per server, showing wher
   const { stdout } = await run(command, [...args, join(root, 'bench', 'bench.mjs'), '--quick', '--only', 'frameworks', '--profile', '--out', out], { cwd: root, maxBuffer: 1 << 22 })
   const report = JSON.parse(await readFile(join(out, (await readdir(out)).find(name => name.endsWith('.json')) as string), 'utf8'))
   t.match(stdout, `CPU profiles (one per server): ${report.profiles}`)
-  t.same((await readdir(report.profiles)).sort(), ['frameworks-auth-hooks.cpuprofile', 'frameworks-bare-Fastify.cpuprofile', 'frameworks-bare-node-http.cpuprofile'])
+  t.same((await readdir(report.profiles)).sort(), ['frameworks-auth-hooks.cpuprofile', 'frameworks-bare-Fastify.cpuprofile', 'frameworks-bare-node-http.cpuprofile', 'frameworks-floor-reference.cpuprofile'])
 
   const scripts = async (name: string): Promise<string[]> => {
     const profile = JSON.parse(await readFile(join(report.profiles, name), 'utf8')) as { nodes: Array<{ callFrame: { url: string } }> }

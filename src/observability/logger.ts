@@ -50,11 +50,8 @@ export interface DecisionRecord {
  */
 export function decisionWriter (log: FastifyBaseLogger): (record: DecisionRecord) => void {
   const pinoLogger = log as unknown as pino.Logger & Record<symbol, unknown>
-  const stream = pinoLogger[pino.symbols.streamSym] as (DestinationStream & Record<symbol, unknown>) | undefined
-  // A multistream or transport needs the level pino records as it writes: those get pino's path.
-  if (stream === undefined || stream[pino.symbols.needsMetadataGsym] === true) {
-    return record => { log.info(record, 'decision') }
-  }
+  const stream = directStream(log)
+  if (stream === null) return record => { log.info(record, 'decision') }
   if (!pinoLogger.isLevelEnabled('info')) return () => {}
   const head = `{"level":${pinoLogger.levels.values.info as number}`
   const time = pinoLogger[pino.symbols.timeSym] as () => string
@@ -63,6 +60,19 @@ export function decisionWriter (log: FastifyBaseLogger): (record: DecisionRecord
     const fields = JSON.stringify(record)
     stream.write(`${head}${time()}${bindings},${fields.slice(1, -1)},"msg":"decision"}\n`)
   }
+}
+
+/**
+ * The destination decision records can be written to directly, or null when only pino's own path
+ * will do. This reads pino's internal symbols (pinned version in package.json): our `pino` must be
+ * the copy Fastify logs with, or its symbols differ and every record silently takes the slow path,
+ * which test/observability/logger.test.ts catches. A multistream or transport needs the level pino
+ * records as it writes: those get pino's path too.
+ */
+export function directStream (log: FastifyBaseLogger): DestinationStream | null {
+  const stream = (log as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as (DestinationStream & Record<symbol, unknown>) | undefined
+  if (stream === undefined || stream[pino.symbols.needsMetadataGsym] === true) return null
+  return stream
 }
 
 type LogArgs = Parameters<FastifyBaseLogger['info']>

@@ -7,6 +7,7 @@ export class CounterSeries {
   value = 0
   constructor (readonly labels: Labels) {}
   inc (): void { this.value += 1 }
+  reset (): void { this.value = 0 }
 }
 
 /** One labelled histogram: a count per bucket (not cumulative), the sum and the count. */
@@ -28,17 +29,23 @@ export class HistogramSeries {
     this.sum += value
     this.count += 1
   }
+
+  reset (): void {
+    for (const bucket of this.buckets) bucket.count = 0
+    this.sum = 0
+    this.count = 0
+  }
 }
 
 interface Sample { metricName?: string, labels: Record<string, string | number>, value: number }
 
 /**
- * A metric prom-client's Registry exports (it reads `name`, `help`, `type` and `get()`), counted
- * in plain numbers: the caller asks for a label set's series once and keeps it, so counting is
+ * A metric prom-client's Registry exports (it reads `name`, `help`, `type`, `get()` and calls
+ * `reset()`: the `Metric` contract, tested against the pinned prom-client), counted in plain numbers: the caller asks for a label set's series once and keeps it, so counting is
  * arithmetic. prom-client's own metrics validate and hash the labels on every inc/observe, which
  * under load cost the hook path as much as switching metrics off saves (see docs/benchmark.md).
  */
-abstract class PlainMetric<S extends { labels: Labels }> {
+abstract class PlainMetric<S extends { labels: Labels, reset: () => void }> {
   abstract readonly type: 'counter' | 'histogram'
   readonly #series = new Map<string, S>()
 
@@ -55,6 +62,11 @@ abstract class PlainMetric<S extends { labels: Labels }> {
       this.#series.set(key, series)
     }
     return series
+  }
+
+  /** Zeroes every series; callers keep the series they hold, so none is dropped. */
+  reset (): void {
+    for (const series of this.#series.values()) series.reset()
   }
 
   async get (): Promise<{ name: string, help: string, type: string, values: Sample[] }> {

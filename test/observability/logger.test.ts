@@ -1,8 +1,9 @@
 import { Writable } from 'node:stream'
 import pino from 'pino'
 import t from 'tap'
-import { decisionWriter, lazyRequestLogger, logDestination, loggerOptions, REDACTED_PATHS } from '../../src/observability/logger.js'
-import { appFor, LogCapture } from '../helpers.js'
+import { buildApp } from '../../src/app.js'
+import { decisionWriter, directStream, lazyRequestLogger, logDestination, loggerOptions, REDACTED_PATHS } from '../../src/observability/logger.js'
+import { appFor, LogCapture, loadOk } from '../helpers.js'
 
 t.test('logger options: level from the argument or LOG_LEVEL, redaction always on', async t => {
   t.same(loggerOptions('warn'), { level: 'warn', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } })
@@ -81,4 +82,12 @@ t.test('the serve destination holds lines until flushed, then writes them to std
   const destination = logDestination() as ReturnType<typeof logDestination> & { minLength: number, periodicFlush: number, fd: number }
   t.teardown(() => { destination.flush() })
   t.match(destination, { fd: 1, minLength: 4096 }, 'batches of 4 KiB on stdout')
+})
+
+t.test('the app logger is the pino copy decision records are written through directly', async t => {
+  // Fails when our pino and Fastify's differ (their internal symbols then differ, and every
+  // decision record would silently take pino's slower generic path).
+  const app = await buildApp({ ...(await loadOk('hooks:\n  preSignup: { rules: [] }\n')), logger: { level: 'info', stream: new Writable({ write: (_chunk, _encoding, callback) => callback() }) } })
+  t.teardown(() => app.close())
+  t.not(directStream(app.log), null, 'Fastify logs through our pino: the direct path is on')
 })

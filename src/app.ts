@@ -1,3 +1,4 @@
+import swagger from '@fastify/swagger'
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { chargebeeLoginRoutes } from './chargebee-login/routes.js'
 import type { AuthHooksConfig } from './config/types.js'
@@ -31,6 +32,8 @@ export interface AppOptions {
   store?: StoreOptions
   /** Reload the policy when these files change (and on `app.configReloader.reload()`). */
   watch?: WatchOptions
+  /** Collect every route's schemas into an OpenAPI document (`app.swagger()`), as `auth-hooks openapi` does. */
+  describe?: { version: string }
 }
 
 /** Fastify options shared by the app and the tests that build parts of it. */
@@ -55,6 +58,9 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   })
   // Only JSON is a hook request; plain text would otherwise be parsed and fail later as a schema error.
   app.removeContentTypeParser('text/plain')
+  if (options.describe !== undefined) {
+    await app.register(swagger, { openapi: { info: { title: 'auth-hooks', version: options.describe.version } } })
+  }
   await app.register(errors)
   await app.register(policyStore, { policy: options.policy })
   await app.register(security, { loadShedding: options.loadShedding === true })

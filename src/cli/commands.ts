@@ -6,6 +6,7 @@ import { loadCases, runCases } from '../policy/tools/cases.js'
 import { explainDecision } from '../policy/tools/explain.js'
 import { DecisionTrace } from '../policy/tools/trace.js'
 import type { HookName, HookRequest } from '../policy/types.js'
+import { openApiDocument } from './openapi.js'
 import { serve, serveOptionsFromEnv } from './serve.js'
 
 const USAGE = `usage: auth-hooks <command> [options]
@@ -18,6 +19,8 @@ const USAGE = `usage: auth-hooks <command> [options]
   explain --hook preSignup|preLogin [FILE] < request.json
                           decide one {"provider","data"} request with FILE (default conf/auth.yaml)
                           and show, rule by rule, which conditions held and which failed
+  openapi [FILE]          print the OpenAPI document of the service FILE configures: every route
+                          with its request and answer schemas
 `
 
 /** Where a command reads and writes; the process's own streams unless a test passes others. */
@@ -106,6 +109,13 @@ async function check (io: CliIo, file: string): Promise<number> {
   return 0
 }
 
+async function openapi (io: CliIo, file: string): Promise<number> {
+  const loaded = await loadPolicy(file)
+  if (!loaded.ok) return printProblems(io, loaded.problems, `${loaded.problems.length} problem(s) in ${file}`)
+  io.stdout.write(`${JSON.stringify(await openApiDocument(loaded.policy, loaded.config), null, 2)}\n`)
+  return 0
+}
+
 export async function main (argv: string[], io: CliIo = processIo): Promise<number> {
   const [command, ...rest] = argv
   const { values, positionals } = parseArgs({
@@ -133,6 +143,8 @@ export async function main (argv: string[], io: CliIo = processIo): Promise<numb
       return await test(io, positionals[0] ?? DEFAULT_CASES, values.config)
     case 'explain':
       return await explain(io, values.hook, file)
+    case 'openapi':
+      return await openapi(io, file)
     default:
       io.stderr.write(USAGE)
       return 2

@@ -45,17 +45,23 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     frameworkErrors: replyWithError,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } }
   })
-  // Only JSON is a hook request; plain text would otherwise be parsed and fail later as a schema error.
-  app.removeContentTypeParser('text/plain')
-  await app.register(errors)
-  await app.register(policyStore, { policy: options.policy })
-  await app.register(security, { loadShedding: options.loadShedding === true })
-  await app.register(metrics)
-  if (options.watch !== undefined) await app.register(configWatcher, options.watch)
-  await app.register(healthRoutes)
-  await app.register(hookRoutes)
-  await app.register(portal, { config: options.config })
-  // Profiles, connected accounts, Chargebee login: nothing (no store either) unless configured.
-  await app.register(userFeatures, { config: options.config, store: options.store ?? storeOptionsFrom(options.config, process.env) })
+  try {
+    // Only JSON is a hook request; plain text would otherwise be parsed and fail later as a schema error.
+    app.removeContentTypeParser('text/plain')
+    await app.register(errors)
+    await app.register(policyStore, { policy: options.policy })
+    await app.register(security, { loadShedding: options.loadShedding === true })
+    await app.register(metrics)
+    if (options.watch !== undefined) await app.register(configWatcher, options.watch)
+    await app.register(healthRoutes)
+    await app.register(hookRoutes)
+    await app.register(portal, { config: options.config })
+    // Profiles, connected accounts, Chargebee login: nothing (no store either) unless configured.
+    await app.register(userFeatures, { config: options.config, store: options.store ?? storeOptionsFrom(options.config, process.env) })
+  } catch (error) {
+    // A plugin that failed (the store unreachable, say) must not leave the others' handles open.
+    await app.close()
+    throw error
+  }
   return app
 }

@@ -100,7 +100,7 @@ function limitsOf (config: AuthHooksConfig): Limits {
 
 /**
  * Reads, validates and compiles a config file: read → parse YAML → substitute ${ENV} →
- * validate against conf/auth.schema.json → compile rules and list files. Never throws for a bad
+ * validate against schema/auth.schema.json → compile rules and list files. Never throws for a bad
  * config: every problem is returned with its file, line and column.
  */
 export async function loadPolicy (file: string, env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Promise<LoadResult> {

@@ -31,7 +31,7 @@ export type CasesLoad =
   | { ok: true, config: string, cases: PolicyCase[] }
   | { ok: false, problems: Problem[] }
 
-const schema = JSON.parse(readFileSync(new URL('../../conf/auth.test.schema.json', import.meta.url), 'utf8'))
+const schema = JSON.parse(readFileSync(new URL('../../schema/auth.test.schema.json', import.meta.url), 'utf8'))
 const validateCases = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile<{ config?: string, cases: Array<Omit<PolicyCase, 'line'>> }>(schema)
 
 function pathOf (instancePath: string): Array<string | number> {

@@ -1,11 +1,14 @@
-// Generates src/config/types.ts from conf/auth.schema.json, the single source of the config's shape.
+// Generates src/config/types.ts from schema/auth.schema.json, the single source of the config's shape,
+// and copies schema/*.schema.json into conf/ for editors (conf/auth.yaml names ./auth.schema.json).
 // `oneOf`/`allOf` blocks that only constrain which keys may appear together are dropped first:
 // they matter to validation, not to the shape of the data.
-import { readFile, writeFile } from 'node:fs/promises'
+import { copyFile, readFile, writeFile } from 'node:fs/promises'
 import { compile } from 'json-schema-to-typescript'
 
 const root = new URL('../', import.meta.url)
 const target = new URL('src/config/types.ts', root)
+/** The schemas conf/ carries copies of, for editors; the program reads schema/ only. */
+export const EDITOR_COPIES = ['auth.schema.json', 'auth.test.schema.json']
 
 function isKeyConstraint (schema) {
   return typeof schema === 'object' && !('properties' in schema) && !('type' in schema) && !('$ref' in schema)
@@ -25,15 +28,16 @@ function stripKeyConstraints (node) {
 }
 
 export async function generateConfigTypes () {
-  const schema = JSON.parse(await readFile(new URL('conf/auth.schema.json', root), 'utf8'))
+  const schema = JSON.parse(await readFile(new URL('schema/auth.schema.json', root), 'utf8'))
   return compile(stripKeyConstraints(schema), 'AuthHooksConfig', {
     additionalProperties: false,
     unreachableDefinitions: false,
-    bannerComment: '/* Generated from conf/auth.schema.json by `npm run gen:types`. Do not edit by hand. */',
+    bannerComment: '/* Generated from schema/auth.schema.json by `npm run gen:types`. Do not edit by hand. */',
     style: { semi: false, singleQuote: true }
   })
 }
 
 if (process.argv[1] === new URL(import.meta.url).pathname) {
   await writeFile(target, await generateConfigTypes())
+  for (const name of EDITOR_COPIES) await copyFile(new URL(`schema/${name}`, root), new URL(`conf/${name}`, root))
 }

@@ -56,19 +56,25 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     frameworkErrors: replyWithError,
     ajv: FASTIFY_AJV
   })
-  // Only JSON is a hook request; plain text would otherwise be parsed and fail later as a schema error.
-  app.removeContentTypeParser('text/plain')
-  if (options.describe !== undefined) {
-    await app.register(swagger, { openapi: { info: { title: 'auth-hooks', version: options.describe.version } } })
+  try {
+    // Only JSON is a hook request; plain text would otherwise be parsed and fail later as a schema error.
+    app.removeContentTypeParser('text/plain')
+    if (options.describe !== undefined) {
+      await app.register(swagger, { openapi: { info: { title: 'auth-hooks', version: options.describe.version } } })
+    }
+    await app.register(errors)
+    await app.register(policyStore, { policy: options.policy })
+    await app.register(security, { loadShedding: options.loadShedding === true })
+    await app.register(metrics)
+    if (options.watch !== undefined) await app.register(configWatcher, options.watch)
+    await app.register(healthRoutes)
+    await app.register(hookRoutes)
+    await registerUserFeatures(app, options.config, options.store ?? storeOptionsFrom(options.config, process.env))
+  } catch (error) {
+    // A plugin that failed (the store unreachable, say) must not leave the others' handles open.
+    await app.close()
+    throw error
   }
-  await app.register(errors)
-  await app.register(policyStore, { policy: options.policy })
-  await app.register(security, { loadShedding: options.loadShedding === true })
-  await app.register(metrics)
-  if (options.watch !== undefined) await app.register(configWatcher, options.watch)
-  await app.register(healthRoutes)
-  await app.register(hookRoutes)
-  await registerUserFeatures(app, options.config, options.store ?? storeOptionsFrom(options.config, process.env))
   return app
 }
 

@@ -79,7 +79,7 @@ export type ConfigRead =
 
 /**
  * Reads and validates a config file: read → parse YAML → substitute ${ENV} → validate against
- * the JSON Schema → `check`. Never throws for a bad config: every problem is returned with its
+ * schema/auth.schema.json → `check`. Never throws for a bad config: every problem is returned with its
  * file, line and column.
  */
 export async function readConfig (file: string, env: NodeJS.ProcessEnv, check?: (config: AuthHooksConfig) => Array<{ path: Path, message: string }>): Promise<ConfigRead> {

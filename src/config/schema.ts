@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs'
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import type { AuthHooksConfig } from './types.js'
 
-/** conf/auth.schema.json: two folders up from both src/config and dist/config. */
-export const schemaUrl = new URL('../../conf/auth.schema.json', import.meta.url)
+/**
+ * schema/auth.schema.json of the package itself (two folders up from both src/config and
+ * dist/config), never the operator's conf/: a mounted conf/ holds auth.yaml and its lists only.
+ */
+export const schemaUrl = new URL('../../schema/auth.schema.json', import.meta.url)
 export const configSchema = JSON.parse(readFileSync(schemaUrl, 'utf8'))
 
 // strictRequired is off: the oneOf branches name keys declared beside them, not inside them
@@ -22,8 +25,8 @@ export function schemaDefault (definition: string, property: string): unknown {
   return configSchema.definitions[definition].properties[property].default
 }
 
-/** conf/auth.test.schema.json, the shape of `auth-hooks test` case files. */
-export const caseSchemaUrl = new URL('../../conf/auth.test.schema.json', import.meta.url)
+/** schema/auth.test.schema.json (the package's own, like schemaUrl), the shape of `auth-hooks test` case files. */
+export const caseSchemaUrl = new URL('../../schema/auth.test.schema.json', import.meta.url)
 let caseValidator: ValidateFunction | undefined
 
 /** The test-case file validator, compiled on first use: `serve` never pays for it. */

@@ -1,4 +1,4 @@
-/* Generated from conf/auth.schema.json by `npm run gen:types`. Do not edit by hand. */
+/* Generated from schema/auth.schema.json by `npm run gen:types`. Do not edit by hand. */
 
 /**
  * What happens when no rule decides: allow (with the roles collected so far), deny (403 denied), or a deny with its own body.

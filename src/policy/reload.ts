@@ -7,6 +7,7 @@ import { formatProblem } from '../config/load.js'
 import { loadPolicy, type LoadResult } from './load.js'
 import { schemaDefault } from '../config/schema.js'
 import type { AuthHooksConfig } from '../config/types.js'
+import type { Limits } from './types.js'
 
 export interface WatchOptions {
   /** The config file the running policy came from. */
@@ -17,6 +18,13 @@ export interface WatchOptions {
   /** Quiet time after the last change before reloading; editors write a file in several steps. */
   debounceMs?: number
 }
+
+/** The limits only a restart applies, with what each one is. */
+const RESTART_ONLY: Array<[keyof Limits & ('bodyBytes' | 'eventLoopDelayMs' | 'retryAfterSeconds'), string]> = [
+  ['bodyBytes', 'body limit'],
+  ['eventLoopDelayMs', 'load-shedding threshold'],
+  ['retryAfterSeconds', 'Retry-After for shed requests']
+]
 
 // Kubernetes swaps a mounted ConfigMap by renaming this symlink, not the files seen through it.
 const CONFIGMAP_LINK = '..data'
@@ -38,7 +46,7 @@ export class ConfigReloader {
   readonly #file: string
   readonly #env: NodeJS.ProcessEnv
   readonly #debounceMs: number
-  readonly #bodyBytes: number
+  readonly #startLimits: Limits
   readonly #watchers = new Map<string, FSWatcher>()
   #names = new Map<string, Set<string>>()
   #timer: NodeJS.Timeout | null = null
@@ -52,7 +60,7 @@ export class ConfigReloader {
     this.#file = options.file
     this.#env = options.env ?? process.env
     this.#debounceMs = options.debounceMs ?? 150
-    this.#bodyBytes = store.current.limits.bodyBytes
+    this.#startLimits = store.current.limits
     this.#watch(options.files)
   }
 
@@ -127,11 +135,19 @@ export class ConfigReloader {
     this.#store.fail({ at: new Date().toISOString(), problems })
   }
 
-  /** The body size limit sizes the HTTP server's parser, so a change to it needs a restart. */
+  /**
+   * Settings read once at start: the body limit sizes the HTTP server's parser, the load-shedding
+   * threshold and its Retry-After are fixed into the event-loop sampler and its hook. A reload
+   * that changes one is refused (restart to apply it) rather than accepted and silently ignored.
+   */
   #fixedAtStartup (config: AuthHooksConfig): Array<{ path: Array<string | number>, message: string }> {
-    const bodyBytes = config.limits?.bodyBytes ?? schemaDefault('limits', 'bodyBytes') as number
-    if (bodyBytes === this.#bodyBytes) return []
-    return [{ path: ['limits', 'bodyBytes'], message: `changed from ${this.#bodyBytes} to ${bodyBytes}; restart auth-hooks to apply a new body limit` }]
+    const problems: Array<{ path: Array<string | number>, message: string }> = []
+    for (const [key, what] of RESTART_ONLY) {
+      const running = this.#startLimits[key]
+      const next = config.limits?.[key] ?? schemaDefault('limits', key) as number
+      if (next !== running) problems.push({ path: ['limits', key], message: `changed from ${running} to ${next}; restart auth-hooks to apply a new ${what}` })
+    }
+    return problems
   }
 
   #watch (files: string[]): void {

@@ -28,11 +28,20 @@ export async function openStore (options: StoreOptions): Promise<Store> {
   if (isPostgresUrl(options.databaseUrl)) {
     // Loaded only here: pg is a tenth of a second of start-up that SQLite deployments never use.
     const { openPostgres } = await import('./postgres.js')
-    return new SqlStore(await openPostgres({ url: options.databaseUrl, ...(options.postgresSchema === undefined ? {} : { schema: options.postgresSchema }) }))
+    try {
+      return new SqlStore(await openPostgres({ url: options.databaseUrl, ...(options.postgresSchema === undefined ? {} : { schema: options.postgresSchema }) }))
+    } catch (error) {
+      // not the URL itself: it carries the password
+      throw new Error(`cannot open the PostgreSQL store (DATABASE_URL): ${(error as Error).message}`, { cause: error })
+    }
   }
   if (options.databaseUrl !== undefined && options.databaseUrl !== '') {
     throw new Error('DATABASE_URL must be a postgres:// or postgresql:// URL (leave it unset for SQLite)')
   }
   const file = options.sqlitePath ?? DEFAULT_SQLITE_PATH
-  return new SqlStore(openSqlite(file === ':memory:' ? file : resolve(file)))
+  try {
+    return new SqlStore(openSqlite(file === ':memory:' ? file : resolve(file)))
+  } catch (error) {
+    throw new Error(`cannot open the SQLite store at ${file}: ${(error as Error).message} (store.sqlitePath names a file in a writable folder)`, { cause: error })
+  }
 }

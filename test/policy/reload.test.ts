@@ -250,6 +250,21 @@ t.test('a new body limit needs a restart: the reload is refused at limits.bodyBy
   t.equal(app.policies.failure, null, 'the same limit spelled out is fine')
 })
 
+t.test('load-shedding settings are read once at start: a reload that changes them is refused (issue 16)', async t => {
+  const { app, file } = await start(t, { 'auth.yaml': denyAll('shed') })
+  const withLimits = (limits: string): string => denyAll('shed').replace('hooks:', `limits: { ${limits} }\nhooks:`)
+  writeFileSync(file, withLimits('eventLoopDelayMs: 50, retryAfterSeconds: 7'))
+  await app.configReloader.reload()
+  t.match(app.policies.failure?.problems, [
+    /auth\.yaml:1:29 limits\.eventLoopDelayMs: changed from 1000 to 50; restart auth-hooks to apply a new load-shedding threshold$/,
+    /auth\.yaml:1:52 limits\.retryAfterSeconds: changed from 5 to 7; restart auth-hooks to apply a new Retry-After for shed requests$/
+  ])
+  t.match(app.policies.current.limits, { eventLoopDelayMs: 1000, retryAfterSeconds: 5 }, 'the running limits stay')
+  writeFileSync(file, withLimits('eventLoopDelayMs: 1000, retryAfterSeconds: 5'))
+  await app.configReloader.reload()
+  t.equal(app.policies.failure, null, 'the same values spelled out are fine')
+})
+
 t.test('environment values are masked in reported problems', async t => {
   const env = { SIGNUP_CODE: 'code', BAD_DOMAIN: 'sk_live_not a domain' }
   const { app, file, logs } = await start(t, { 'auth.yaml': denyAll('${SIGNUP_CODE}') }, { env })

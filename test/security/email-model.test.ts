@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import t from 'tap'
 import { compileCondition, type ConditionContext } from '../../src/policy/conditions.js'
+import { addressesFromList } from '../../src/policy/addresses.js'
 import { domainsFromList } from '../../src/policy/domains.js'
 import { mixesScripts } from '../../src/policy/scripts.js'
 
@@ -72,7 +73,9 @@ function referenceInList (address: string, subdomains: boolean): boolean | null 
 const context: ConditionContext = {
   fieldLength: 65_536, // the largest allowed: this test is about parsing, not the length cap
   problem: (path, message) => { throw new Error(`${path.join('.')}: ${message}`) },
-  domainList: list => domainsFromList(list as string[]).set
+  domainList: list => domainsFromList(list as string[]).set,
+  addressList: (list, _path, normalization) => addressesFromList(list as string[], normalization).set,
+  valueList: (list, _ignoreCase, fold) => new Set((list as unknown[]).map(fold))
 }
 
 /** `deniesWhenTrue`: the condition sits where holding means denying (a deny rule's `when`). */

@@ -227,3 +227,17 @@ t.test('rule index: address conditions are never guards and may throw; value lis
   t.equal(guardOf({ all: [{ emailSubaddress: true }, { provider: 'email' }] }), null, 'a guard after a condition that may throw is not used')
   t.equal(guardOf({ all: [{ emailAddress: { in: ['a@b.com'] } }, { provider: 'email' }] }), null)
 })
+
+t.test('trace labels and the remaining edges of address conditions', async t => {
+  const config = 'hooks:\n  preSignup:\n    rules:\n      - name: a\n        when:\n          all:\n            - emailAddress: { notIn: [ann@company.com] }\n            - emailSubaddress: { separators: "%" }\n            - field: data.code\n              in: { file: codes.txt }\n            - emailDomain: { in: { file: d.txt }, subdomains: true }\n            - emailDomain: { notIn: { builtin: disposable }, field: data.email }\n        deny: { code: d, message: d }\n'
+  const path = (await import('../helpers.js')).writeConfig
+  const file = await path(config, { 'codes.txt': 'x\n', 'd.txt': 'company.com\n' })
+  const explained = await cli(['explain', '--hook', 'preSignup', file], JSON.stringify({ provider: 'email', data: { email: `${'a'.repeat(250)}@company.com`, code: 'x' } }))
+  t.match(explained.stdout, /email address data\.email not in \["ann@company\.com"\]/)
+  t.match(explained.stdout, /email address data\.email has a subaddress \("%"\)/)
+  t.match(explained.stdout, /data\.code in file codes\.txt/)
+  t.match(explained.stdout, /email domain of data\.email in file d\.txt \(or a subdomain\)/)
+  t.match(explained.stdout, /email domain of data\.email not in builtin disposable \(or a subdomain\)/)
+  t.match(explained.stdout, /decision: deny 403 d/, 'an address longer than 254 characters does not parse and fails closed')
+  t.equal(addressesFromText('a@b.com\nA@B.com\n', 'mailbox').set.size, 1)
+})

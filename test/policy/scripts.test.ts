@@ -62,6 +62,8 @@ t.test('script sets', async t => {
   t.notOk(scriptsAllowedTogether(new Set(['Unknown'])), 'unassigned characters mix with nothing')
   t.notOk(scriptsAllowedTogether(new Set(['Latin', 'Unknown'])))
   t.notOk(scriptsAllowedTogether(new Set(['Arabic', 'Hebrew'])), 'two scripts without Latin')
+  t.same([...scriptsOf('\u0378')], ['Unknown'], 'an unassigned code point has no script')
+  t.notOk(mixesScripts('www.xn--mxacd.gr'), 'ASCII labels beside a decoded one')
   t.notOk(mixesScripts('company.com'))
   t.notOk(mixesScripts('xn--bcher-kva.de'))
 })

@@ -241,3 +241,21 @@ t.test('trace labels and the remaining edges of address conditions', async t => 
   t.match(explained.stdout, /decision: deny 403 d/, 'an address longer than 254 characters does not parse and fails closed')
   t.equal(addressesFromText('a@b.com\nA@B.com\n', 'mailbox').set.size, 1)
 })
+
+t.test('every example in docs/restrictions.md loads, with the example list files', async t => {
+  const { readFile } = await import('node:fs/promises')
+  const { parse } = await import('yaml')
+  const text = await readFile(join(repoRoot, 'docs/restrictions.md'), 'utf8')
+  const blocks = [...text.matchAll(/```yaml\n([^]*?)```/g)].map(match => match[1] as string)
+  t.equal(blocks.length, 5)
+  const files: Record<string, string> = {}
+  for (const name of ['vips.txt', 'blocked-addresses.txt', 'revoked-invites.txt']) files[name] = await readFile(join(EXAMPLES, name), 'utf8')
+  const example = parse(await readFile(join(EXAMPLES, 'auth.yaml'), 'utf8')) as { hooks: { preSignup: { rules: Array<{ name: string }> } } }
+  for (const block of blocks) {
+    const rules = parse(block) as Array<{ name: string }>
+    await loadOk(`hooks:\n  preSignup:\n    rules: ${JSON.stringify(rules)}\n`, files)
+    for (const rule of rules) {
+      t.same(rule, example.hooks.preSignup.rules.find(r => r.name === rule.name), `${rule.name} is the tested example's rule`)
+    }
+  }
+})

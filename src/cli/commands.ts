@@ -1,6 +1,7 @@
 /** The `auth-hooks` commands; src/cli.ts runs them on the process's arguments and streams. */
 import { parseArgs } from 'node:util'
 import { formatProblem, type Problem } from '../config/load.js'
+import { describeBuiltinList } from '../policy/builtin-lists.js'
 import { loadPolicy } from '../policy/load.js'
 import { loadCases, runCases } from '../policy/tools/cases.js'
 import { explainDecision } from '../policy/tools/explain.js'
@@ -106,6 +107,7 @@ async function check (io: CliIo, file: string): Promise<number> {
   }
   const hooks = [...loaded.policy.hooks.values()].map(hook => `${hook.name} → POST ${hook.path}`).join(', ')
   io.stdout.write(`${file}: ok (policy ${loaded.policy.version}; ${hooks})\n`)
+  for (const list of loaded.builtins) io.stdout.write(`  ${describeBuiltinList(list)}\n`)
   return 0
 }
 

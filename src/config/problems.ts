@@ -10,7 +10,7 @@ export interface SchemaProblem {
   message: string
 }
 
-const CONDITION_KINDS = ['all', 'any', 'not', 'provider', 'field', 'emailDomain']
+const CONDITION_KINDS = ['all', 'any', 'not', 'provider', 'field', 'emailDomain', 'emailAddress', 'emailSubaddress']
 const RULE_ACTIONS = ['deny', 'allow', 'roles']
 const DOMAIN_MODES = ['in', 'notIn']
 const CALLER_MODES = ['none', 'bearer', 'standardWebhooks']
@@ -20,7 +20,10 @@ const JWT_KEYS = ['jwksUrl', 'secret', 'publicKey']
 // Ajv inlines $refs, so errors are recognised by the schema object they come from, not by path.
 const ANY_OF_MESSAGES = new Map<unknown, string>([
   [schemaDefinition('defaultOutcome'), 'must be allow, deny or {deny: {code, message}}'],
-  [schemaDefinition('domainList'), 'must be a list of domains or {file: path}'],
+  [schemaDefinition('domainList'), 'must be a list of domains, {file: path} or {builtin: disposable | freemail}'],
+  [schemaDefinition('valueList'), 'must be a list of values or {file: path}'],
+  [schemaDefinition('addressList'), 'must be a list of addresses or {file: path}'],
+  [schemaDefinition('emailSubaddress'), 'must be true or {field, separators}'],
   [(schemaDefinition('condition') as { properties: { provider: object } }).properties.provider, 'must be a provider name or a list of them']
 ])
 
@@ -52,7 +55,7 @@ function exactlyOne (value: unknown, choices: string[], what: string): string {
 
 function oneOfMessage (error: SchemaError, value: unknown): string {
   if (error.parentSchema === schemaDefinition('rule')) return exactlyOne(value, RULE_ACTIONS, 'action')
-  if (error.parentSchema === schemaDefinition('emailDomain')) return exactlyOne(value, DOMAIN_MODES, 'list')
+  if (error.parentSchema === schemaDefinition('emailDomain') || error.parentSchema === schemaDefinition('emailAddress')) return exactlyOne(value, DOMAIN_MODES, 'list')
   if (error.parentSchema === schemaDefinition('caller')) return exactlyOne(value, CALLER_MODES, 'caller mode')
   if (error.parentSchema === schemaDefinition('identity')) return exactlyOne(value, IDENTITY_SOURCES, 'identity source')
   if (error.parentSchema === schemaDefinition('identityJwt')) return exactlyOne(value, JWT_KEYS, 'key source')

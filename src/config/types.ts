@@ -14,12 +14,55 @@ export type DefaultOutcome =
 export type FieldPath = string
 export type Scalar = string | number | boolean | null
 /**
- * Domains inline, or a file with one domain per line (`#` starts a comment), relative to this config file.
+ * Values inline, or a file with one string value per line (a line starting with `#` is a comment; entries are trimmed).
+ */
+export type ValueList =
+  | [Scalar, ...Scalar[]]
+  | {
+      /**
+       * A list file relative to this config file, one entry per line; read at load and on every change (live reload).
+       */
+      file: string
+    }
+/**
+ * Domains inline, a file with one domain per line (`#` starts a comment) relative to this config file, or a built-in list kept current by its npm package.
  */
 export type DomainList =
   | [string, ...string[]]
   | {
+      /**
+       * A list file relative to this config file, one entry per line; read at load and on every change (live reload).
+       */
       file: string
+    }
+  | {
+      /**
+       * disposable: throwaway-address providers (disposable-email-domains-js, CC0). freemail: free mailbox providers such as gmail.com and outlook.com, plus every disposable domain (free-email-domains, MIT). Subdomains of a listed domain match unless the condition sets subdomains: false.
+       */
+      builtin: 'disposable' | 'freemail'
+    }
+/**
+ * Email addresses inline, or a file with one address per line (a line starting with `#` is a comment; `#` inside an address is part of it).
+ */
+export type AddressList =
+  | [string, ...string[]]
+  | {
+      /**
+       * A list file relative to this config file, one entry per line; read at load and on every change (live reload).
+       */
+      file: string
+    }
+/**
+ * The address's local part (its content, quotes removed) contains a tag separator: user+tag@example.com. `true` reads data.email with the separators + = #. An address that does not parse fails closed; a missing field has no subaddress.
+ */
+export type EmailSubaddressCondition =
+  | true
+  | {
+      field?: FieldPath
+      /**
+       * The tag separators, each character one; + = # when left out.
+       */
+      separators?: string
     }
 
 /**
@@ -512,7 +555,7 @@ export interface Rule {
   roles?: [string, ...string[]]
 }
 /**
- * Exactly one of: all, any, not, provider, field (with its tests), emailDomain.
+ * Exactly one of: all, any, not, provider, field (with its tests), emailDomain, emailAddress, emailSubaddress.
  */
 export interface Condition {
   /**
@@ -538,14 +581,8 @@ export interface Condition {
    */
   exists?: boolean
   equals?: Scalar
-  /**
-   * @minItems 1
-   */
-  in?: [Scalar, ...Scalar[]]
-  /**
-   * @minItems 1
-   */
-  notIn?: [Scalar, ...Scalar[]]
+  in?: ValueList
+  notIn?: ValueList
   /**
    * Compare strings case-insensitively (equals, in, notIn, matches, notMatches).
    */
@@ -561,6 +598,8 @@ export interface Condition {
   minLength?: number
   maxLength?: number
   emailDomain?: EmailDomainCondition
+  emailAddress?: EmailAddressCondition
+  emailSubaddress?: EmailSubaddressCondition
 }
 /**
  * The domain of an email address is (in) or is not (notIn) in a list. An address that does not parse fails closed: it never lets an allow or roles rule fire and always lets a deny rule fire. A missing field is in no list.
@@ -570,7 +609,19 @@ export interface EmailDomainCondition {
   in?: DomainList
   notIn?: DomainList
   /**
-   * Let sub.example.com match example.com. Off unless set.
+   * Let sub.example.com match example.com. Off unless set, except for built-in lists, where it is on unless set to false.
    */
   subdomains?: boolean
+}
+/**
+ * The address is (in) or is not (notIn) in a list of addresses. Addresses compare by mailbox: lower-cased, the domain normalised like emailDomain's, quotes dropped where they change nothing. An address that does not parse fails closed, as for emailDomain; a missing field is in no list.
+ */
+export interface EmailAddressCondition {
+  field?: FieldPath
+  in?: AddressList
+  notIn?: AddressList
+  /**
+   * provider: compare the canonical mailbox of known providers on both sides (Gmail/Googlemail: dots and +tag dropped, googlemail.com = gmail.com; Outlook/Hotmail/Live/MSN and iCloud: +tag dropped; Yahoo: the last -tag dropped), so a listed address also matches its variants. The address sent back to the auth system is never changed.
+   */
+  normalize?: 'provider'
 }

@@ -1,34 +1,12 @@
 import type { Path } from '../config/problems.js'
 import type { Condition, EmailDomainCondition } from '../config/types.js'
-import type { DomainSet } from './domains.js'
+import { compileGetter, FieldTooLong, type ConditionContext, type Test } from './condition-parts.js'
 import { emailDomain } from './email.js'
 import { compileSafeRegex } from './regex.js'
+import { addressField, compileEmailAddress, compileEmailSubaddress, emailAddressLabel, emailSubaddressLabel } from './restrictions.js'
 import type { HookRequest } from './types.js'
 
-export type Test = (request: HookRequest) => boolean
-
-/** Thrown while deciding when a field a regex would read is longer than the configured cap. */
-export class FieldTooLong extends Error {
-  constructor (readonly field: string, readonly limit: number) {
-    super(`${field} is longer than ${limit} characters`)
-  }
-}
-
-export interface ConditionContext {
-  fieldLength: number
-  /** Records a problem at a path inside the config. */
-  problem: (path: Path, message: string) => void
-  /** Resolves an email domain list (inline or from a file) to a set; null after recording a problem. */
-  domainList: (list: NonNullable<EmailDomainCondition['in']>, path: Path) => DomainSet | null
-  /** Set only when compiling for `explain`: wraps each compiled test so its result can be shown. */
-  trace?: Tracer
-}
-
-/**
- * Wraps a compiled test to record, per request, whether it held and the value it looked at.
- * The wrapped test is the real one, so a trace can never disagree with a decision.
- */
-export type Tracer = (path: Path, label: string, test: Test, read?: (request: HookRequest) => unknown) => Test
+export { compileGetter, FieldTooLong, type ConditionContext, type Test, type Tracer } from './condition-parts.js'
 
 const always: Test = () => true
 const MAX_EMAIL_LENGTH = 254
@@ -36,30 +14,6 @@ const MAX_EMAIL_LENGTH = 254
 /** How `ignoreCase` compares: strings in lower case, other values as they are. */
 export function foldCase (value: unknown, ignoreCase: boolean): unknown {
   return ignoreCase && typeof value === 'string' ? value.toLowerCase() : value
-}
-
-function ownValue (value: unknown, key: string): unknown {
-  return value !== null && typeof value === 'object' && Object.hasOwn(value, key)
-    ? (value as Record<string, unknown>)[key]
-    : undefined
-}
-
-/** A reader for `provider` or a `data.a.b` path; only own properties are followed. */
-export function compileGetter (path: string): (request: HookRequest) => unknown {
-  if (path === 'provider') return request => request.provider
-  const keys = path.split('.').slice(1)
-  if (keys.length === 1) {
-    const [key] = keys as [string]
-    return request => ownValue(request.data, key)
-  }
-  return request => {
-    let value: unknown = request.data
-    for (const key of keys) {
-      value = ownValue(value, key)
-      if (value === undefined) return undefined
-    }
-    return value
-  }
 }
 
 function codePointLength (text: string): number {
@@ -108,12 +62,12 @@ function compileField (condition: Condition, path: Path, context: ConditionConte
     tests.push(request => fold(read(request)) === expected)
   }
   if (condition.in !== undefined) {
-    const values = new Set<unknown>(condition.in.map(fold))
-    tests.push(request => values.has(fold(read(request))))
+    const values = context.valueList(condition.in, ignoreCase, fold)
+    if (values !== null) tests.push(request => values.has(fold(read(request))))
   }
   if (condition.notIn !== undefined) {
-    const values = new Set<unknown>(condition.notIn.map(fold))
-    tests.push(request => !values.has(fold(read(request))))
+    const values = context.valueList(condition.notIn, ignoreCase, fold)
+    if (values !== null) tests.push(request => !values.has(fold(read(request))))
   }
   for (const key of ['matches', 'notMatches'] as const) {
     const pattern = condition[key]
@@ -151,7 +105,9 @@ function compileEmailDomain (condition: EmailDomainCondition, path: Path, contex
   const field = condition.field ?? 'data.email'
   const read = compileGetter(field)
   const limit = context.fieldLength
-  const subdomains = condition.subdomains === true
+  const list0 = condition.in ?? condition.notIn
+  // Built-in lists match subdomains unless told not to: throwaway providers hand out subdomains.
+  const subdomains = condition.subdomains ?? (list0 !== undefined && !Array.isArray(list0) && 'builtin' in list0)
   const isIn = condition.in !== undefined
   const list = (condition.in ?? condition.notIn) as NonNullable<EmailDomainCondition['in']>
   const domains = context.domainList(list, [...path, isIn ? 'in' : 'notIn'])
@@ -172,7 +128,8 @@ function compileEmailDomain (condition: EmailDomainCondition, path: Path, contex
   return isIn ? inList : request => !inList(request)
 }
 
-function listLabel (values: readonly unknown[]): string {
+function listLabel (values: readonly unknown[] | { file: string }): string {
+  if (!Array.isArray(values)) return `file ${(values as { file: string }).file}`
   return `[${values.map(value => JSON.stringify(value)).join(', ')}]`
 }
 
@@ -193,8 +150,9 @@ function fieldLabel (condition: Condition): string {
 
 function emailDomainLabel (condition: EmailDomainCondition): string {
   const list = (condition.in ?? condition.notIn) as NonNullable<EmailDomainCondition['in']>
-  const where = Array.isArray(list) ? listLabel(list) : `file ${list.file}`
-  const subdomains = condition.subdomains === true ? ' (or a subdomain)' : ''
+  const builtin = !Array.isArray(list) && 'builtin' in list
+  const where = builtin ? `builtin ${list.builtin}` : listLabel(list as string[] | { file: string })
+  const subdomains = (condition.subdomains ?? builtin) ? ' (or a subdomain)' : ''
   return `email domain of ${condition.field ?? 'data.email'} ${condition.in !== undefined ? 'in' : 'not in'} ${where}${subdomains}`
 }
 
@@ -209,6 +167,12 @@ function describeCondition (condition: Condition): { label: string, read?: (requ
   }
   if (condition.emailDomain !== undefined) {
     return { label: emailDomainLabel(condition.emailDomain), read: compileGetter(condition.emailDomain.field ?? 'data.email') }
+  }
+  if (condition.emailAddress !== undefined) {
+    return { label: emailAddressLabel(condition.emailAddress), read: compileGetter(addressField(condition.emailAddress)) }
+  }
+  if (condition.emailSubaddress !== undefined) {
+    return { label: emailSubaddressLabel(condition.emailSubaddress), read: compileGetter(addressField(condition.emailSubaddress)) }
   }
   return { label: fieldLabel(condition), read: compileGetter(condition.field as string) }
 }
@@ -236,5 +200,7 @@ function compileUntraced (condition: Condition, path: Path, context: ConditionCo
   }
   if (condition.provider !== undefined) return compileProvider(condition.provider)
   if (condition.emailDomain !== undefined) return compileEmailDomain(condition.emailDomain, [...path, 'emailDomain'], context, deniesWhenTrue)
+  if (condition.emailAddress !== undefined) return compileEmailAddress(condition.emailAddress, [...path, 'emailAddress'], context, deniesWhenTrue) ?? always
+  if (condition.emailSubaddress !== undefined) return compileEmailSubaddress(condition.emailSubaddress, context, deniesWhenTrue)
   return compileField(condition, path, context)
 }

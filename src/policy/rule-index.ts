@@ -20,7 +20,8 @@ function mayThrow (condition: Condition): boolean {
   if (condition.all !== undefined) return condition.all.some(mayThrow)
   if (condition.any !== undefined) return condition.any.some(mayThrow)
   if (condition.not !== undefined) return mayThrow(condition.not)
-  return condition.emailDomain !== undefined || condition.matches !== undefined || condition.notMatches !== undefined
+  return condition.emailDomain !== undefined || condition.emailAddress !== undefined || condition.emailSubaddress !== undefined ||
+    condition.matches !== undefined || condition.notMatches !== undefined
 }
 
 /**
@@ -43,7 +44,7 @@ export function guardOf (condition: Condition | undefined): Guard | null {
     const guards = condition.any.map(guardOf)
     return guards.every(guard => guard !== null) ? (guards as Guard[]).flat() : null
   }
-  if (condition.not !== undefined || condition.emailDomain !== undefined) return null
+  if (condition.not !== undefined || condition.emailDomain !== undefined || condition.emailAddress !== undefined || condition.emailSubaddress !== undefined) return null
   if (condition.provider !== undefined) {
     return [{ field: 'provider', ignoreCase: false, values: typeof condition.provider === 'string' ? [condition.provider] : condition.provider }]
   }
@@ -51,7 +52,8 @@ export function guardOf (condition: Condition | undefined): Guard | null {
   const ignoreCase = condition.ignoreCase === true
   // compileField tests equals and in before any pattern, so either guards the whole condition.
   if (condition.equals !== undefined) return [{ field, ignoreCase, values: [condition.equals] }]
-  if (condition.in !== undefined) return [{ field, ignoreCase, values: condition.in }]
+  // A list file can hold a million values: its rules are not indexed (each is one hash probe anyway).
+  if (Array.isArray(condition.in)) return [{ field, ignoreCase, values: condition.in }]
   return null
 }
 

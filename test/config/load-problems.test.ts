@@ -22,7 +22,7 @@ const cases: Array<[string, string, RegExp[]]> = [
   ['an empty domain in a list', rule('{ emailDomain: { in: [""] } }'), [/^5:\d+ preSignup rule "r" when\.emailDomain\.in\.0: must NOT have fewer than 1 characters$/]],
   ['the same unknown key twice in one rule', 'hooks:\n  preSignup:\n    rules:\n      - { name: r, allow: true, when: { all: [{ provider: a, x: 1 }, { provider: b, x: 2 }] } }\ncaller: { none: true }\n', [/unknown key "x"|"x" cannot be used/]],
   ['a rule without a name', 'hooks:\n  preSignup:\n    rules:\n      - { allow: true }\ncaller: { none: true }\n', [/^4:9 preSignup rule #1: missing "name"$/]],
-  ['a bad domain list', rule('{ emailDomain: { in: 3 } }'), [/^5:\d+ preSignup rule "r" when\.emailDomain\.in: must be a list of domains or \{file: path\}$/]],
+  ['a bad domain list', rule('{ emailDomain: { in: 3 } }'), [/^5:\d+ preSignup rule "r" when\.emailDomain\.in: must be a list of domains, \{file: path\} or \{builtin: disposable \| freemail\}$/]],
   ['both in and notIn', rule('{ emailDomain: { in: [a.com], notIn: [b.com] } }'), [/has more than one list \("in", "notIn"\)/]],
   ['a bad default', 'hooks:\n  preSignup:\n    default: maybe\n    rules: []\ncaller: { none: true }\n', [/^3:14 hooks\.preSignup\.default: must be allow, deny or \{deny: \{code, message\}\}$/]],
   ['a rule with two actions', 'hooks:\n  preSignup:\n    rules:\n      - { name: r, allow: true, roles: [a] }\ncaller: { none: true }\n', [/has more than one action \("allow", "roles"\)/]],

@@ -58,7 +58,7 @@ t.test('wrong types and ranges', async t => {
   t.same(await problemsOf(rule('        allow: false\n')), ['5:16 preSignup rule "a" allow: must be equal to constant'])
   t.same(await problemsOf('hooks:\n  preSignup:\n    path: no-slash\n    rules: []\n'), ['3:11 hooks.preSignup.path: must match pattern "^/[A-Za-z0-9._~/-]*$"'])
   t.same(await problemsOf('hooks:\n  preSignup:\n    default: maybe\n    rules: []\n'), ['3:14 hooks.preSignup.default: must be allow, deny or {deny: {code, message}}'])
-  t.same(await problemsOf(rule('        when:\n          emailDomain: { in: a.com }\n        allow: true\n')), ['6:30 preSignup rule "a" when.emailDomain.in: must be a list of domains or {file: path}'])
+  t.same(await problemsOf(rule('        when:\n          emailDomain: { in: a.com }\n        allow: true\n')), ['6:30 preSignup rule "a" when.emailDomain.in: must be a list of domains, {file: path} or {builtin: disposable | freemail}'])
   t.same(await problemsOf(rule('        when:\n          provider: 3\n        allow: true\n')), ['6:21 preSignup rule "a" when.provider: must be a provider name or a list of them'])
 })
 
@@ -68,14 +68,14 @@ t.test('oneOf confusion: actions and conditions, too few or too many', async t =
   t.same(await problemsOf(rule('        when:\n          provider: email\n          field: data.x\n          exists: true\n        allow: true\n')), [
     '6:11 preSignup rule "a" when: has more than one condition ("provider", "field"); use one per object'
   ])
-  t.same(await problemsOf(rule('        when: {}\n        allow: true\n')), ['5:15 preSignup rule "a" when: needs one condition, one of "all", "any", "not", "provider", "field", "emailDomain"'])
+  t.same(await problemsOf(rule('        when: {}\n        allow: true\n')), ['5:15 preSignup rule "a" when: needs one condition, one of "all", "any", "not", "provider", "field", "emailDomain", "emailAddress", "emailSubaddress"'])
   t.same(await problemsOf(rule('        when:\n          provider: email\n          ignoreCase: true\n        allow: true\n')), ['7:11 preSignup rule "a" when: "ignoreCase" cannot be used in a provider condition'])
   t.same(await problemsOf(rule('        when:\n          field: data.x\n        allow: true\n')), [
     '6:11 preSignup rule "a" when: a field condition needs at least one test (exists, equals, in, notIn, matches, notMatches, minLength, maxLength)'
   ])
   t.same(await problemsOf(rule('        when:\n          deny: { code: a, message: b }\n')), [
     '4:9 preSignup rule "a": needs one action, one of "deny", "allow", "roles"',
-    '6:11 preSignup rule "a" when: needs one condition, one of "all", "any", "not", "provider", "field", "emailDomain"',
+    '6:11 preSignup rule "a" when: needs one condition, one of "all", "any", "not", "provider", "field", "emailDomain", "emailAddress", "emailSubaddress"',
     '6:11 preSignup rule "a" when: unknown key "deny"'
   ], 'an action written inside when')
   t.same(await problemsOf(rule('        when:\n          emailDomain: { in: [a.com], notIn: [b.com] }\n        allow: true\n')), [

@@ -58,7 +58,7 @@ t.test('the other one-of and any-of choices of the config keep their own wording
     return describeSchemaErrors(validateConfig.errors ?? [], config).map(problem => `${problem.path.join('.')}${problem.key === undefined ? '' : `[${problem.key}]`}: ${problem.message}`)
   }
   t.same(described(rule({ allow: true, deny: { code: 'c', message: 'm' } })), ['hooks.preLogin.rules.0: has more than one action ("deny", "allow"); use one per object'])
-  t.same(described(rule({ allow: true, when: {} })), ['hooks.preLogin.rules.0.when: needs one condition, one of "all", "any", "not", "provider", "field", "emailDomain"'])
+  t.same(described(rule({ allow: true, when: {} })), ['hooks.preLogin.rules.0.when: needs one condition, one of "all", "any", "not", "provider", "field", "emailDomain", "emailAddress", "emailSubaddress"'])
   t.same(described(rule({ allow: true, when: { emailDomain: { in: ['a.com'], notIn: ['b.com'] } } })), ['hooks.preLogin.rules.0.when.emailDomain: has more than one list ("in", "notIn"); use one per object'])
   t.same(described(rule({ allow: true, when: { provider: 'email', equals: 1 } })), ['hooks.preLogin.rules.0.when[equals]: "equals" cannot be used in a provider condition'])
   t.same(described(rule({ allow: true, when: { field: 'data.x' } })), ['hooks.preLogin.rules.0.when: a field condition needs at least one test (exists, equals, in, notIn, matches, notMatches, minLength, maxLength)'])

@@ -102,7 +102,7 @@ t.test('an unexpected error in a condition is not swallowed into an allow', asyn
       compileCondition: () => () => { throw new RangeError('boom') }
     }
   })
-  const context = { fieldLength: 1024, problem: () => {}, domainList: () => null }
+  const context = { fieldLength: 1024, problem: () => {}, domainList: () => null, addressList: () => null, valueList: () => null }
   const policy = compilePolicy({ caller: { none: true }, hooks: { preSignup: { default: 'allow', rules: [{ name: 'r', allow: true }] } } }, { bodyBytes: 1024, fieldLength: 1024, jsonDepth: 32, stringLength: 8192, eventLoopDelayMs: 1000, retryAfterSeconds: 5 }, 'v', context)
   t.throws(() => policy.hooks.get('preSignup')!.decide({ provider: 'email', data: {} }), new RangeError('boom'))
 })

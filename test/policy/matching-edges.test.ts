@@ -1,13 +1,16 @@
 import t from 'tap'
 import { compileCondition, compileGetter, type ConditionContext } from '../../src/policy/conditions.js'
 import { compilePolicy } from '../../src/policy/compile.js'
+import { addressesFromList } from '../../src/policy/addresses.js'
 import { DomainSet, domainsFromList } from '../../src/policy/domains.js'
 import { emailDomain, normalizeDomain } from '../../src/policy/email.js'
 
 const context: ConditionContext = {
   fieldLength: 64,
   problem: (path, message) => { throw new Error(`${path.join('.')}: ${message}`) },
-  domainList: list => domainsFromList(list as string[]).set
+  domainList: list => domainsFromList(list as string[]).set,
+  addressList: (list, _path, normalization) => addressesFromList(list as string[], normalization).set,
+  valueList: (list, _ignoreCase, fold) => new Set((list as unknown[]).map(fold))
 }
 
 t.test('email domains: quoted local parts, unicode and malformed addresses', async t => {

@@ -2,9 +2,9 @@
 # dependencies (compiling better-sqlite3's addon where no prebuilt one can be downloaded) and prunes
 # what is never run; `runtime` is the slim image with both, run as the unprivileged `node` user.
 # test/package.e2e.test.ts does the same steps in CI, where there is no Docker engine.
-# Node 24 (LTS); package.json "engines" and the README say which versions are supported.
+# Node 22 (LTS): what package.json "engines" starts at and what CI tests (.ci/run).
 
-FROM node:24-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
@@ -13,13 +13,13 @@ COPY src ./src
 RUN npm run build
 
 # The full image has python3, make and g++ for better-sqlite3's native addon.
-FROM node:24-bookworm AS deps
+FROM node:22-bookworm AS deps
 WORKDIR /src
 COPY package.json package-lock.json ./
 COPY scripts/prune-production.sh ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3 && ./prune-production.sh && npm cache clean --force
 
-FROM node:24-bookworm-slim AS runtime
+FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \

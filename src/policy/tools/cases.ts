@@ -70,10 +70,10 @@ function sameRoles (a: readonly string[], b: readonly string[]): boolean {
 
 /** Whether `decision` has every part the case expects. */
 export function meetsExpectation (decision: Decision, expect: PolicyCaseExpectation): boolean {
-  const body = decision.body
-  if (expect.status !== undefined && decision.status !== expect.status) return false
-  if (expect.code !== undefined && !('code' in body && body.code === expect.code)) return false
-  if (expect.roles !== undefined && !('roles' in body && sameRoles(body.roles, expect.roles))) return false
+  const status = decision.outcome === 'allow' ? 200 : decision.status
+  if (expect.status !== undefined && status !== expect.status) return false
+  if (expect.code !== undefined && !(decision.outcome === 'deny' && decision.code === expect.code)) return false
+  if (expect.roles !== undefined && !(decision.outcome === 'allow' && sameRoles(decision.roles, expect.roles))) return false
   return expect.rule === undefined || decision.rule === expect.rule
 }
 

@@ -59,8 +59,9 @@ function pathOf (url: string): string {
  * refusal in its system's shape.
  */
 function hookErrorHandler (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const target = request.hookTarget
-  if (target === null || target.hook.dialect === 'native') return replyWithError(error, request, reply)
+  // Only the hook route uses this handler, and routeToHook runs first: a target is always set.
+  const target = request.hookTarget as HookTarget
+  if (target.hook.dialect === 'native') return replyWithError(error, request, reply)
   const { status, body } = toErrorReply(error)
   if (status >= 500) request.log.error({ err: error, dialect: target.hook.dialect }, 'request failed')
   else request.log.info({ code: body.code, status, dialect: target.hook.dialect }, 'request refused')

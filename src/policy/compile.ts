@@ -2,7 +2,7 @@ import type { AuthHooksConfig, Caller, DefaultOutcome, Deny, Hook, Rule } from '
 import { compileCondition, FieldTooLong, type ConditionContext, type Test } from './conditions.js'
 import type { Path } from '../config/problems.js'
 import { guardOf, RuleIndex } from './rule-index.js'
-import { dialectsOf, hookRow, type HookRow } from './hook-table.js'
+import { dialectsOf, dialectsWithOptions, hookRow, type HookRow } from './hook-table.js'
 import {
   PolicyCode, type AllowDecision, type CompiledHook, type Decision, type DenyDecision, type DialectName, type HookName,
   type HookRequest, type Limits, type Policy
@@ -114,7 +114,7 @@ function compileHook (name: HookName, hook: Hook, caller: Caller, context: Condi
   for (const key of OPTION_KEYS) {
     if (hook[key] === undefined) continue
     if (key === row.options) options[key] = hook[key]
-    else context.problem(['hooks', name, key], `"${key}" options apply to a ${key} dialect; this hook's dialect is ${row.dialect}`)
+    else context.problem(['hooks', name, key], `"${key}" options are for the ${dialectsWithOptions(key).join(' and ')} dialect; this hook's is ${row.dialect}`)
   }
   // A traced compile (explain, test) guards no rule, so every rule runs and the trace shows each one's result.
   const index = new RuleIndex(hook.rules.map(rule => context.trace === undefined ? guardOf(rule.when) : null))

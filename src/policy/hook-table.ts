@@ -29,7 +29,7 @@ export const HOOK_TABLE: readonly HookRow[] = [
     dialect: 'supabase-before-user-created',
     path: '/supabase/before-user-created',
     roles: false,
-    noRoles: "Supabase's before-user-created answer cannot carry any (use preLogin with supabase-custom-access-token)"
+    noRoles: 'its answer carries none; add them on preLogin with supabase-custom-access-token'
   },
   { hook: 'preLogin', dialect: 'supabase-custom-access-token', path: '/supabase/custom-access-token', roles: true, options: 'supabase' },
   { hook: 'preSignup', dialect: 'kratos', path: '/kratos/registration', roles: true, options: 'kratos' },
@@ -52,4 +52,9 @@ export function hookRow (hook: HookName, dialect: DialectName): HookRow | undefi
 /** The dialects a hook can speak, for problem messages. */
 export function dialectsOf (hook: HookName): DialectName[] {
   return HOOK_TABLE.filter(row => row.hook === hook).map(row => row.dialect)
+}
+
+/** The dialects whose options sit under `key`, for problem messages. */
+export function dialectsWithOptions (key: string): DialectName[] {
+  return [...new Set(HOOK_TABLE.filter(row => row.options === key).map(row => row.dialect))]
 }

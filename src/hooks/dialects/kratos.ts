@@ -51,11 +51,11 @@ function denyStatus (deny: DenyDecision): number {
 }
 
 /**
- * Own refusals keep their status: a 4xx fails the flow at once with the message on the form
+ * Own refusals keep their status (auth-hooks never refuses with 429): a 4xx fails the flow at once with the message on the form
  * (`#/`); a 5xx is retried by Kratos (3 attempts) and then fails with 502. Both fail closed.
  */
 function refuse (refusal: Refusal): Answer {
-  return { status: refusal.status === 429 ? 400 : refusal.status, body: kratosMessages('#/', `auth-hooks refused the hook request: ${refusal.message}`) }
+  return { status: refusal.status, body: kratosMessages('#/', `auth-hooks refused the hook request: ${refusal.message}`) }
 }
 
 const ALLOW = '{}'

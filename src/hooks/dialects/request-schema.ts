@@ -9,7 +9,7 @@ export type RequestCheck = (body: unknown) => Refusal | null
 
 /** `{path, message}` per schema error, as the native 400 invalid-request detail lists them. */
 export function validationDetail (errors: ErrorObject[]): Array<{ path: string, message: string }> {
-  return errors.map(issue => ({ path: issue.instancePath === '' ? '/' : issue.instancePath, message: issue.message ?? 'is invalid' }))
+  return errors.map(issue => ({ path: issue.instancePath === '' ? '/' : issue.instancePath, message: issue.message as string }))
 }
 
 /** Compiles a system's request schema once; the check answers 400 invalid-request with `message`. */

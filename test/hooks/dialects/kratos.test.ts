@@ -112,6 +112,8 @@ t.test('Kratos registration and login after hooks, as its UI shows them', async 
   t.equal(wrong.status, 401)
   t.same(kratosReads(wrong), { ok: false, messages: { '(form)': ['error: auth-hooks refused the hook request: Caller not authenticated: the basic credentials are not accepted'] } })
   t.equal(wrong.headers['www-authenticate'], 'Basic realm="auth-hooks"')
+  const none = await postRaw(port, '/kratos/registration', '{}', { 'content-type': 'application/json' })
+  t.match(kratosReads(none), { ok: false, messages: { '(form)': [/Authorization: Basic <user:password> is required/] } })
   t.same(await kratosCalls(port, hooks.registration, { identity: {} }), {
     ok: false, messages: { '(form)': ['error: auth-hooks refused the hook request: Request body must be what conf/kratos/auth-hooks.jsonnet sends: {"provider": string, "data": object, "kratos": object}'] }
   }, 'a body not built by the template is refused on the form')

@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject } from 'ajv'
 import { ErrorCode } from '../../http/errors.js'
-import type { Refusal } from './types.js'
+import { RequestRefusal, type Refusal } from './types.js'
 
 // Fastify's own validation settings (src/app.ts FASTIFY_AJV): no coercion, first error only.
 const ajv = new Ajv({ coerceTypes: false, allErrors: false, strict: true, allowUnionTypes: true })
@@ -17,5 +17,5 @@ export function requestCheck (schema: object, message: string): RequestCheck {
   const validate = ajv.compile(schema)
   return body => validate(body)
     ? null
-    : { status: 400, code: ErrorCode.invalidRequest, message, detail: validationDetail(validate.errors as ErrorObject[]) }
+    : new RequestRefusal(400, ErrorCode.invalidRequest, message, validationDetail(validate.errors as ErrorObject[]))
 }

@@ -31,8 +31,16 @@ export interface Dialect {
   compile: (hook: CompiledHook) => CompiledDialect
 }
 
+/**
+ * A refusal of a request body. A class, not a shape: a native body is returned as the request
+ * itself, so a body with a `status` key must never pass for a refusal.
+ */
+export class RequestRefusal implements Refusal {
+  constructor (readonly status: number, readonly code: string, readonly message: string, readonly detail?: unknown) {}
+}
+
 export function isRefusal (value: HookRequest | Refusal): value is Refusal {
-  return 'status' in value
+  return value instanceof RequestRefusal
 }
 
 export type HookRequestOrRefusal = HookRequest | Refusal

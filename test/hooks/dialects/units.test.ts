@@ -30,6 +30,12 @@ const post = async (app: Awaited<ReturnType<typeof appFor>>, url: string, payloa
   return { status: response.statusCode, body: response.json() }
 }
 
+t.test('a native body with a status key is a request, not a refusal', async t => {
+  const app = await appFor('hooks:\n  preSignup:\n    rules:\n      - { name: r, roles: [r] }\n')
+  t.teardown(() => app.close())
+  t.same(await post(app, '/signup-hook', { provider: 'email', data: {}, status: 500, code: 'x', message: 'y' }), { status: 200, body: { roles: ['r'] } })
+})
+
 t.test('each hook has its own caller and dialect; defaults apply', async t => {
   const app = await appFor(`
 caller: { none: true }

@@ -6,7 +6,9 @@ import { loadPolicy } from '../policy/load.js'
 import { loadCases, runCases } from '../policy/tools/cases.js'
 import { explainDecision } from '../policy/tools/explain.js'
 import { DecisionTrace } from '../policy/tools/trace.js'
-import type { HookName, HookRequest } from '../policy/types.js'
+import type { CompiledHook, DialectName, HookName, HookRequest } from '../policy/types.js'
+import { DIALECTS } from '../hooks/dialects/table.js'
+import { isRefusal } from '../hooks/dialects/types.js'
 import { openApiDocument } from './openapi.js'
 import { serve, serveOptionsFromEnv } from './serve.js'
 
@@ -18,8 +20,10 @@ const USAGE = `usage: auth-hooks <command> [options]
                           run the policy test cases in FILE (default conf/auth.test.yaml) against
                           the config it names; exit 0 all passed, 1 any failed
   explain --hook preSignup|preLogin [FILE] < request.json
-                          decide one {"provider","data"} request with FILE (default conf/auth.yaml)
-                          and show, rule by rule, which conditions held and which failed
+                          decide one request with FILE (default conf/auth.yaml) and show, rule
+                          by rule, which conditions held and which failed. The request is the
+                          body the hook's calling system sends: {"provider","data"} for the
+                          native dialect, Supabase's, Okta's or the Kratos template's otherwise
   openapi [FILE]          print the OpenAPI document of the service FILE configures: every route
                           with its request and answer schemas
 `
@@ -49,7 +53,8 @@ async function test (io: CliIo, casesFile: string, configOverride: string | unde
   const trace = new DecisionTrace()
   const loaded = await loadPolicy(configFile, process.env, { trace: trace.tracer })
   if (!loaded.ok) return printProblems(io, loaded.problems, `${loaded.problems.length} problem(s) in ${configFile}`)
-  const report = runCases(casesFile, loadedCases.cases, loaded.policy, loaded.config, trace)
+  const report = runCases(casesFile, loadedCases.cases, loaded.policy, loaded.config, trace, (testCase, hook) =>
+    requestIn({ ...hook, dialect: testCase.dialect as DialectName }, testCase.request))
   const lines = [...report.lines, ...report.gaps.map(gap => `note: ${gap}`), `${report.passed} passed, ${report.failed} failed`]
   io.stdout.write(`${lines.join('\n')}\n`)
   return report.failed === 0 ? 0 : 1
@@ -61,14 +66,24 @@ async function readStdin (io: CliIo): Promise<string> {
   return Buffer.concat(chunks).toString('utf8')
 }
 
-/** The request to explain, or why it is not a hook request. */
-function parseHookRequest (text: string): HookRequest | string {
-  let request: unknown
+/** The parsed JSON on stdin, or why it is not JSON. */
+function parseJson (text: string): { body: unknown } | string {
   try {
-    request = JSON.parse(text)
+    return { body: JSON.parse(text) }
   } catch (error) {
     return `the request on stdin is not JSON (${(error as Error).message})`
   }
+}
+
+/** What the rules read from a body in the hook's dialect, or why it is not that system's request. */
+export function requestIn (hook: CompiledHook, body: unknown): HookRequest | string {
+  if (hook.dialect === 'native') return nativeRequest(body)
+  const mapped = DIALECTS[hook.dialect].compile(hook).toRequest(body)
+  return isRefusal(mapped) ? `${mapped.message} (the ${hook.name} hook speaks ${hook.dialect})` : mapped
+}
+
+/** The request to explain, or why it is not a hook request. */
+function nativeRequest (request: unknown): HookRequest | string {
   const { provider, data } = (request ?? {}) as Partial<HookRequest>
   if (typeof provider !== 'string' || provider === '' || data === null || typeof data !== 'object' || Array.isArray(data)) {
     return 'the request on stdin must be {"provider": string, "data": object}'
@@ -85,14 +100,20 @@ async function explain (io: CliIo, hook: string | undefined, configFile: string)
     io.stderr.write('auth-hooks explain: pipe the request in: auth-hooks explain --hook preSignup < request.json\n')
     return 2
   }
-  const request = parseHookRequest(await readStdin(io))
-  if (typeof request === 'string') {
-    io.stderr.write(`auth-hooks explain: ${request}\n`)
+  const parsed = parseJson(await readStdin(io))
+  if (typeof parsed === 'string') {
+    io.stderr.write(`auth-hooks explain: ${parsed}\n`)
     return 2
   }
   const trace = new DecisionTrace()
   const loaded = await loadPolicy(configFile, process.env, { trace: trace.tracer })
   if (!loaded.ok) return printProblems(io, loaded.problems, `${loaded.problems.length} problem(s) in ${configFile}`)
+  const compiled = loaded.policy.hooks.get(hook as HookName)
+  const request = compiled === undefined ? nativeRequest(parsed.body) : requestIn(compiled, parsed.body)
+  if (typeof request === 'string') {
+    io.stderr.write(`auth-hooks explain: ${request}\n`)
+    return 2
+  }
   const { decision, text } = explainDecision(loaded.policy, loaded.config, trace, hook as HookName, request)
   io.stdout.write(text)
   return decision === null ? 1 : 0
@@ -105,7 +126,8 @@ async function check (io: CliIo, file: string): Promise<number> {
     io.stderr.write(`${loaded.problems.length} problem(s) in ${file}\n`)
     return 1
   }
-  const hooks = [...loaded.policy.hooks.values()].map(hook => `${hook.name} → POST ${hook.path}`).join(', ')
+  const hooks = [...loaded.policy.hooks.values()]
+    .map(hook => `${hook.name}${hook.dialect === 'native' ? '' : ` (${hook.dialect})`} → POST ${hook.path}`).join(', ')
   io.stdout.write(`${file}: ok (policy ${loaded.policy.version}; ${hooks})\n`)
   for (const list of loaded.builtins) io.stdout.write(`  ${describeBuiltinList(list)}\n`)
   return 0

@@ -13,7 +13,7 @@ export interface SchemaProblem {
 const CONDITION_KINDS = ['all', 'any', 'not', 'provider', 'field', 'emailDomain', 'emailAddress', 'emailSubaddress']
 const RULE_ACTIONS = ['deny', 'allow', 'roles']
 const DOMAIN_MODES = ['in', 'notIn']
-const CALLER_MODES = ['none', 'bearer', 'standardWebhooks']
+const CALLER_MODES = ['none', 'bearer', 'header', 'basic', 'standardWebhooks']
 const IDENTITY_SOURCES = ['jwt', 'signedCookie']
 const JWT_KEYS = ['jwksUrl', 'secret', 'publicKey']
 

@@ -31,6 +31,7 @@ let caseValidator: ValidateFunction | undefined
 
 /** The test-case file validator, compiled on first use: `serve` never pays for it. */
 export function validateCaseFile<T> (): ValidateFunction<T> {
-  caseValidator ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(JSON.parse(readFileSync(caseSchemaUrl, 'utf8')))
+  // strictRequired off, as for the config: the oneOf branches name keys declared beside them
+  caseValidator ??= new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(JSON.parse(readFileSync(caseSchemaUrl, 'utf8')))
   return caseValidator as ValidateFunction<T>
 }

@@ -81,7 +81,7 @@ export interface AuthHooksConfig {
   hooks: Hooks
 }
 /**
- * How a hook request proves it comes from the auth system: exactly one of none, bearer, standardWebhooks. A refused caller gets 401 unauthorized and no rule runs.
+ * How a hook request proves it comes from the auth system: exactly one of none, bearer, header, basic, standardWebhooks. A refused caller gets 401 unauthorized and no rule runs.
  */
 export interface Caller {
   /**
@@ -89,6 +89,8 @@ export interface Caller {
    */
   none?: true
   bearer?: BearerCaller
+  header?: HeaderCaller
+  basic?: BasicCaller
   standardWebhooks?: StandardWebhooksCaller
 }
 /**
@@ -102,6 +104,58 @@ export interface BearerCaller {
    * @maxItems 10
    */
   secrets:
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string]
+}
+/**
+ * The auth system sends a secret as the whole value of a named header (Kratos api_key with in: header and a name other than Authorization).
+ */
+export interface HeaderCaller {
+  /**
+   * The header's name (any case).
+   */
+  name: string
+  /**
+   * Accepted values, from the environment (${VAR}); at least 16 characters each.
+   *
+   * @minItems 1
+   * @maxItems 10
+   */
+  secrets:
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string]
+}
+/**
+ * The auth system sends `Authorization: Basic base64(user:password)` (Kratos basic_auth).
+ */
+export interface BasicCaller {
+  /**
+   * The expected user name.
+   */
+  user: string
+  /**
+   * Accepted passwords, from the environment (${VAR}); at least 16 characters each; several while rotating.
+   *
+   * @minItems 1
+   * @maxItems 10
+   */
+  passwords:
     | [string]
     | [string, string]
     | [string, string, string]
@@ -511,14 +565,53 @@ export interface Hooks {
 }
 export interface Hook {
   /**
-   * URL path the auth system posts to.
+   * URL path the auth system posts to; the dialect's default path when left out (native: /signup-hook, /login-hook).
    */
   path?: string
+  /**
+   * The calling system's wire format (docs/auth-systems.md). native: the seed's {provider, data} protocol. preSignup: native, supabase-before-user-created, kratos, okta-registration; preLogin: native, supabase-custom-access-token, kratos.
+   */
+  dialect?: 'native' | 'supabase-before-user-created' | 'supabase-custom-access-token' | 'kratos' | 'okta-registration'
+  caller?: Caller
+  supabase?: SupabaseOptions
+  kratos?: KratosOptions
+  okta?: OktaOptions
   default?: DefaultOutcome
   /**
    * Evaluated in order; the first rule that denies or allows decides. Role rules add roles and go on.
    */
   rules: Rule[]
+}
+/**
+ * Options of the supabase-custom-access-token dialect.
+ */
+export interface SupabaseOptions {
+  /**
+   * Dotted path inside the token's claims where the roles go (an array of strings); objects on the way are kept and created when missing. RLS reads it as auth.jwt()->'app_metadata'->'roles'.
+   */
+  rolesClaim?: string
+}
+/**
+ * Options of the kratos dialect.
+ */
+export interface KratosOptions {
+  /**
+   * The form field a deny message is shown under (Kratos' instance_ptr); #/ puts it on the form itself.
+   */
+  field?: string
+}
+/**
+ * Options of the okta-registration dialect.
+ */
+export interface OktaOptions {
+  /**
+   * The user profile attribute (a string array you created in Okta's profile editor) the roles are written to with com.okta.user.profile.update.
+   */
+  rolesAttribute?: string
+  /**
+   * errorCauses[].location of a deny: the field the Sign-In Widget shows the message at.
+   */
+  location?: string
 }
 /**
  * The answer sent to the auth system, which shows it to the client as is.

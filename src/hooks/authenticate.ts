@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
-import { ErrorCode, type ErrorBody } from '../http/errors.js'
+import { ErrorCode } from '../http/errors.js'
 import type { Refusal } from './caller.js'
+import { sendRefusal } from './answer.js'
 import type { HookTarget } from './target.js'
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000)
@@ -10,8 +11,7 @@ function refuse (request: FastifyRequest, reply: FastifyReply, refusal: Refusal)
   const { caller } = request.hookTarget as HookTarget
   request.log.info({ code: ErrorCode.unauthorized, reason: refusal }, 'caller refused')
   if (caller.challenge !== null) reply.header('www-authenticate', caller.challenge)
-  const body: ErrorBody = { code: ErrorCode.unauthorized, message: `Caller not authenticated: ${refusal}` }
-  reply.code(401).send(body)
+  sendRefusal(request, reply, { status: 401, code: ErrorCode.unauthorized, message: `Caller not authenticated: ${refusal}` })
 }
 
 /**

@@ -1,11 +1,11 @@
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
 import { schemaDefault } from '../config/schema.js'
-import type { BearerCaller, Caller, StandardWebhooksCaller } from '../config/types.js'
-import { bearerToken, matchesSecret, secretDigest } from '../http/credentials.js'
+import type { BasicCaller, BearerCaller, Caller, HeaderCaller, StandardWebhooksCaller } from '../config/types.js'
+import { basicCredentials, bearerToken, matchesSecret, secretDigest } from '../http/credentials.js'
 import type { ReplayCache } from './replay-cache.js'
 
-export type CallerMode = 'none' | 'bearer' | 'standardWebhooks'
+export type CallerMode = 'none' | 'bearer' | 'header' | 'basic' | 'standardWebhooks'
 
 /** Why a caller was refused (sent as the 401 message; never contains a secret). */
 export type Refusal = string
@@ -40,6 +40,37 @@ function compileBearer (config: BearerCaller): CallerCheck {
       const token = bearerToken(headers.authorization)
       if (token === null) return 'Authorization: Bearer <secret> is required'
       return matchesSecret(token, digests) ? null : 'the bearer secret is not accepted'
+    },
+    checkBody: accept
+  }
+}
+
+/** A secret as the whole value of a named header (Kratos `api_key` with `in: header`). */
+function compileHeader (config: HeaderCaller): CallerCheck {
+  const digests = config.secrets.map(secretDigest)
+  const name = config.name.toLowerCase()
+  return {
+    mode: 'header',
+    challenge: null,
+    checkHeaders (headers) {
+      const value = headers[name]
+      if (value === undefined) return `the ${name} header is required`
+      return matchesSecret(value, digests) ? null : `the ${name} secret is not accepted`
+    },
+    checkBody: accept
+  }
+}
+
+/** `Authorization: Basic base64(user:password)` (Kratos `basic_auth`), compared whole in constant time. */
+function compileBasic (config: BasicCaller): CallerCheck {
+  const digests = config.passwords.map(password => secretDigest(`${config.user}:${password}`))
+  return {
+    mode: 'basic',
+    challenge: 'Basic realm="auth-hooks"',
+    checkHeaders (headers) {
+      const credentials = basicCredentials(headers.authorization)
+      if (credentials === null) return 'Authorization: Basic <user:password> is required'
+      return matchesSecret(credentials, digests) ? null : 'the basic credentials are not accepted'
     },
     checkBody: accept
   }
@@ -121,6 +152,8 @@ function compileStandardWebhooks (config: StandardWebhooksCaller): CallerCheck {
 /** Compiles the validated `caller` section (the schema guarantees exactly one mode). */
 export function compileCaller (config: Caller): CallerCheck {
   if (config.bearer !== undefined) return compileBearer(config.bearer)
+  if (config.header !== undefined) return compileHeader(config.header)
+  if (config.basic !== undefined) return compileBasic(config.basic)
   if (config.standardWebhooks !== undefined) return compileStandardWebhooks(config.standardWebhooks)
   return noCheck
 }

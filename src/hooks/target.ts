@@ -1,12 +1,15 @@
 import type { CompiledHook, Policy } from '../policy/types.js'
 import type { CallerCheck } from './caller.js'
+import type { CompiledDialect } from './dialects/types.js'
 
 /** The policy and hook a request was routed by, fixed when it arrives so one policy decides it wholly. */
 export interface HookTarget {
   policy: Policy
   hook: CompiledHook
-  /** The policy's caller section, compiled once per policy (secrets decoded at load, never per request). */
+  /** The hook's caller section, compiled once per policy (secrets decoded at load, never per request). */
   caller: CallerCheck
+  /** The hook's dialect, compiled once per policy (its denies rendered at load). */
+  dialect: CompiledDialect
 }
 
 declare module 'fastify' {

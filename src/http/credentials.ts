@@ -28,3 +28,20 @@ export function bearerToken (header: string | undefined): string | null {
   const token = header.slice(space + 1).trim()
   return token === '' ? null : token
 }
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
+
+/**
+ * The decoded `user:password` of `Authorization: Basic <base64>` (scheme in any case), or null.
+ * Compare it whole with matchesSecret against digests of the accepted `user:password` pairs, so
+ * neither part is compared on its own or in variable time.
+ */
+export function basicCredentials (header: string | undefined): string | null {
+  if (header === undefined || header.length > MAX_CREDENTIAL_LENGTH) return null
+  const space = header.indexOf(' ')
+  if (space === -1 || header.slice(0, space).toLowerCase() !== 'basic') return null
+  const encoded = header.slice(space + 1).trim()
+  if (!BASE64.test(encoded)) return null
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8')
+  return decoded.includes(':') ? decoded : null
+}

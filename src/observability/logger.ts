@@ -32,9 +32,12 @@ export function logDestination (): DestinationStream & { flush: () => void } {
 export interface DecisionRecord {
   reqId: string
   hook: string
+  /** The calling system's wire format (native, supabase-before-user-created, …). */
+  dialect: string
   provider: string
   outcome: 'allow' | 'deny'
   rule: string | null
+  /** The policy's status: 200 for an allow, the rule's 4xx for a deny (the dialect may answer it differently on the wire). */
   status: number
   policy: string
   ms: number

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client'
 import { type CounterSeries, type HistogramSeries, PlainCounter, PlainHistogram } from './plain-metrics.js'
-import { PolicyCode, type Decision, type HookName } from '../policy/types.js'
+import type { CompiledHook, Decision } from '../policy/types.js'
 
 /** The `rule` label when no rule decided. */
 export const DEFAULT_RULE = '(default)'
@@ -13,7 +13,7 @@ export class AuthHooksMetrics {
   readonly registry = new Registry()
   readonly #decisions = new PlainCounter(
     'auth_hooks_decisions_total',
-    'Hook decisions by hook, outcome (allow or deny) and deciding rule ((default) when no rule decided).',
+    'Hook decisions by hook, dialect (the calling system\'s wire format), outcome (allow or deny) and deciding rule ((default) when no rule decided).',
     this.registry
   )
 
@@ -52,20 +52,22 @@ export class AuthHooksMetrics {
   }
 
   // The hot path finds its series by hook, outcome and rule (a handful per hook: one per rule
-  // that can decide, plus the defaults) without building a key per request.
-  readonly #byHook = new Map<HookName, HookSeries>()
+  // that can decide, plus the defaults) without building a key per request. Keyed by the compiled
+  // hook, so a reload that changes a hook's dialect counts under the new label at once.
+  readonly #byHook = new WeakMap<CompiledHook, HookSeries>()
 
-  decided (hook: HookName, decision: Decision, seconds: number): void {
-    let series = this.#byHook.get(hook)
+  decided (compiled: CompiledHook, decision: Decision, seconds: number): void {
+    let series = this.#byHook.get(compiled)
+    const { name: hook, dialect } = compiled
     if (series === undefined) {
-      series = { latency: this.#latency.series({ hook }), allow: new Map(), deny: new Map() }
-      this.#byHook.set(hook, series)
+      series = { latency: this.#latency.series({ hook, dialect }), allow: new Map(), deny: new Map() }
+      this.#byHook.set(compiled, series)
     }
     const rule = decision.rule ?? ruleless(decision)
     const byRule = series[decision.outcome]
     let counter = byRule.get(rule)
     if (counter === undefined) {
-      counter = this.#decisions.series({ hook, outcome: decision.outcome, rule })
+      counter = this.#decisions.series({ hook, dialect, outcome: decision.outcome, rule })
       byRule.set(rule, counter)
     }
     counter.inc()
@@ -91,7 +93,7 @@ interface HookSeries extends Record<Decision['outcome'], Map<string, CounterSeri
 }
 
 function ruleless (decision: Decision): string {
-  return 'code' in decision.body && decision.body.code === PolicyCode.fieldTooLong ? FIELD_TOO_LONG_RULE : DEFAULT_RULE
+  return decision.by === 'field-too-long' ? FIELD_TOO_LONG_RULE : DEFAULT_RULE
 }
 
 declare module 'fastify' {

@@ -157,7 +157,7 @@ t.test('none logs a warning at start; the caller section is required and has one
     return result.ok ? '' : result.problems.map(formatProblem).join('\n')
   }
   t.match(await problems('hooks:\n  preLogin:\n    rules: []\n'), /config: missing "caller"/)
-  t.match(await problems(signupHook('  {}')), /caller: needs one caller mode, one of "none", "bearer", "standardWebhooks"/)
+  t.match(await problems(signupHook('  {}')), /caller: needs one caller mode, one of "none", "bearer", "header", "basic", "standardWebhooks"/)
   t.match(await problems(signupHook(`  none: true\n  bearer: { secrets: ['${'x'.repeat(20)}'] }`)), /caller: has more than one caller mode \("none", "bearer"\)/)
   t.match(await problems(signupHook('  none: false')), /caller.none: must be equal to constant/)
   t.match(await problems(signupHook(webhooksCaller(['whsec_tooShort']))), /caller.standardWebhooks.secrets.0: must match pattern/)

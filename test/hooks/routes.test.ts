@@ -119,7 +119,7 @@ t.test('an unexpected error is a 500 internal-error with the request id, logged,
   const policy: Policy = {
     ...loadedPolicy,
     version: 'broken',
-    hooks: new Map([['preSignup', { name: 'preSignup', path: '/signup-hook', decide: () => { throw new Error('decide exploded') } }]])
+    hooks: new Map([['preSignup', { ...loadedPolicy.hooks.get('preSignup')!, decide: () => { throw new Error('decide exploded') } }]])
   }
   const logs = new LogCapture()
   const app = await buildApp({ policy, config, loggerInstance: logs.logger })

@@ -25,14 +25,14 @@ t.test('decision records: pino lines written whole, without the redaction pass, 
     }
   })
   const log = pino(loggerOptions('info'), stream)
-  const record = { reqId: 'req-1', hook: 'preSignup', provider: 'e"mail\n', outcome: 'allow' as const, rule: null, status: 200, policy: 'abc', ms: 0.1 }
+  const record = { reqId: 'req-1', hook: 'preSignup', dialect: 'native', provider: 'e"mail\n', outcome: 'allow' as const, rule: null, status: 200, policy: 'abc', ms: 0.1 }
   const before = Date.now()
   decisionWriter(log)(record)
   log.info({ secret: { token: 't' } }, 'after')
   t.equal(written.length, 2, 'one line each')
   t.ok(written[0]!.endsWith('}\n') && !written[0]!.slice(0, -1).includes('\n'), 'one JSON line, the newline in provider escaped')
   const line = JSON.parse(written[0]!) as Record<string, unknown>
-  t.same(Object.keys(line), ['level', 'time', 'pid', 'hostname', 'reqId', 'hook', 'provider', 'outcome', 'rule', 'status', 'policy', 'ms', 'msg'], "pino's own field order")
+  t.same(Object.keys(line), ['level', 'time', 'pid', 'hostname', 'reqId', 'hook', 'dialect', 'provider', 'outcome', 'rule', 'status', 'policy', 'ms', 'msg'], "pino's own field order")
   t.match(line, { level: 30, pid: process.pid, ...record, msg: 'decision' })
   t.ok((line.time as number) >= before && (line.time as number) <= Date.now())
   t.same(Object.keys(JSON.parse(written[1]!) as object), ['level', 'time', 'pid', 'hostname', 'secret', 'msg'], 'the same shape as pino writes')

@@ -8,8 +8,11 @@ async function decider (hook: object, name: 'preSignup' | 'preLogin' = 'preSignu
   const { policy } = await loadOk(JSON.stringify({ hooks: { [name]: hook } }))
   const compiled = policy.hooks.get(name)!
   return request => {
-    const { outcome, status, body, rule } = compiled.decide(request)
-    return { outcome, status, body, rule }
+    // The native answer a decision makes (status and body), as the seed's protocol sends it.
+    const decision = compiled.decide(request)
+    if (decision.outcome === 'allow') return { outcome: 'allow', status: 200, body: { roles: decision.roles }, rule: decision.rule }
+    const { status, code, message, detail, rule } = decision
+    return { outcome: 'deny', status, body: detail === undefined ? { code, message } : { code, message, detail }, rule }
   }
 }
 

@@ -13,9 +13,8 @@ async function holds (when: unknown, files: Record<string, string> = {}, limits?
   return request => {
     const decision = hook.decide(request)
     if (decision.rule === 'hit') return true
-    const { code } = decision.body as { code?: string }
-    if (decision.outcome === 'allow' || code === 'denied') return false
-    return code as string
+    if (decision.outcome === 'allow' || decision.code === 'denied') return false
+    return decision.code
   }
 }
 

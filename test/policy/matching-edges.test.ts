@@ -60,6 +60,6 @@ t.test('deny details and a plain deny default', async t => {
     hooks: { preSignup: { default: 'deny', rules: [{ name: 'r', when: { provider: 'x' }, deny: { code: 'c', message: 'm', detail: { why: 'x' } } }] } }
   }, { bodyBytes: 1024, fieldLength: 64, jsonDepth: 32, stringLength: 8192, eventLoopDelayMs: 1000, retryAfterSeconds: 5 }, 'v', context)
   const decide = policy.hooks.get('preSignup')?.decide
-  t.same(decide?.({ provider: 'x', data: {} }), { outcome: 'deny', status: 403, body: { code: 'c', message: 'm', detail: { why: 'x' } }, rule: 'r' })
-  t.same(decide?.({ provider: 'y', data: {} }), { outcome: 'deny', status: 403, body: { code: 'denied', message: 'Request denied by policy' }, rule: null })
+  t.same(decide?.({ provider: 'x', data: {} }), { outcome: 'deny', by: 'rule', rule: 'r', status: 403, code: 'c', message: 'm', detail: { why: 'x' } })
+  t.same(decide?.({ provider: 'y', data: {} }), { outcome: 'deny', by: 'default', rule: null, status: 403, code: 'denied', message: 'Request denied by policy' })
 })

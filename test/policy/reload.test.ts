@@ -71,7 +71,8 @@ async function start (t: Test, files: Record<string, unknown>, options: { deboun
 
 /** The deny code the policy in force gives a signup, without going through HTTP. */
 function currentCode (app: Started['app']): unknown {
-  return (app.policies.current.hooks.get('preSignup')?.decide({ provider: 'x', data: {} }).body as { code?: string }).code
+  const decision = app.policies.current.hooks.get('preSignup')?.decide({ provider: 'x', data: {} })
+  return decision?.outcome === 'deny' ? decision.code : undefined
 }
 
 async function waitFor (what: string, predicate: () => boolean, timeoutMs = 5000): Promise<void> {

@@ -6,7 +6,12 @@ import { validateCaseFile } from '../../config/schema.js'
 import type { AuthHooksConfig, Hook } from '../../config/types.js'
 import { describeDecision } from './explain.js'
 import type { DecisionTrace } from './trace.js'
-import type { Decision, HookName, Policy } from '../types.js'
+import type { CompiledHook, Decision, DialectName, HookName, HookRequest, Policy } from '../types.js'
+
+/** Reads a case's request as its dialect maps it, or says why it is not that system's body. */
+export type CaseRequestReader = (testCase: PolicyCase, hook: CompiledHook) => HookRequest | string
+
+const nativeCase: CaseRequestReader = testCase => ({ provider: testCase.provider as string, data: testCase.data as Record<string, unknown> })
 
 export interface PolicyCaseExpectation {
   status?: number
@@ -19,8 +24,11 @@ export interface PolicyCaseExpectation {
 export interface PolicyCase {
   note: string
   hook: HookName
-  provider: string
-  data: Record<string, unknown>
+  /** The native request; or `dialect` and `request`, a calling system's own body. */
+  provider?: string
+  data?: Record<string, unknown>
+  dialect?: DialectName
+  request?: Record<string, unknown>
   expect: PolicyCaseExpectation
   /** Line of the case in its file, for failure messages. */
   line: number
@@ -70,10 +78,10 @@ function sameRoles (a: readonly string[], b: readonly string[]): boolean {
 
 /** Whether `decision` has every part the case expects. */
 export function meetsExpectation (decision: Decision, expect: PolicyCaseExpectation): boolean {
-  const body = decision.body
-  if (expect.status !== undefined && decision.status !== expect.status) return false
-  if (expect.code !== undefined && !('code' in body && body.code === expect.code)) return false
-  if (expect.roles !== undefined && !('roles' in body && sameRoles(body.roles, expect.roles))) return false
+  const status = decision.outcome === 'allow' ? 200 : decision.status
+  if (expect.status !== undefined && status !== expect.status) return false
+  if (expect.code !== undefined && !(decision.outcome === 'deny' && decision.code === expect.code)) return false
+  if (expect.roles !== undefined && !(decision.outcome === 'allow' && sameRoles(decision.roles, expect.roles))) return false
   return expect.rule === undefined || decision.rule === expect.rule
 }
 
@@ -123,7 +131,7 @@ class RuleCoverage {
 }
 
 /** Runs every case against a policy compiled with `trace.tracer`; one line per case. */
-export function runCases (file: string, cases: PolicyCase[], policy: Policy, config: AuthHooksConfig, trace: DecisionTrace): CaseReport {
+export function runCases (file: string, cases: PolicyCase[], policy: Policy, config: AuthHooksConfig, trace: DecisionTrace, readRequest: CaseRequestReader = nativeCase): CaseReport {
   const report: CaseReport = { lines: [], passed: 0, failed: 0, gaps: [] }
   const coverage = new RuleCoverage()
   cases.forEach((testCase, index) => {
@@ -134,8 +142,14 @@ export function runCases (file: string, cases: PolicyCase[], policy: Policy, con
       report.lines.push(`FAIL ${title}`, `       ${file}:${testCase.line}: the ${testCase.hook} hook is not configured`)
       return
     }
+    const request = testCase.request === undefined ? nativeCase(testCase, hook) : readRequest(testCase, hook)
+    if (typeof request === 'string') {
+      report.failed++
+      report.lines.push(`FAIL ${title}`, `       ${file}:${testCase.line}: ${request}`)
+      return
+    }
     trace.reset()
-    const decision = hook.decide({ provider: testCase.provider, data: testCase.data })
+    const decision = hook.decide(request)
     coverage.record(trace, testCase.hook, (config.hooks[testCase.hook] as Hook).rules.length)
     if (meetsExpectation(decision, testCase.expect)) {
       report.passed++

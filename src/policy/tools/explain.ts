@@ -7,16 +7,15 @@ const MAX_VALUE = 60
 
 /** `deny 403 invalid-email "…" by rule "x"` / `allow 200 roles ["a"] by the default`. */
 export function describeDecision (decision: Decision): string {
-  const body = decision.body
-  const what = 'roles' in body
-    ? `allow ${decision.status} roles ${JSON.stringify(body.roles)}`
-    : `deny ${decision.status} ${body.code} ${JSON.stringify(body.message)}`
+  const what = decision.outcome === 'allow'
+    ? `allow 200 roles ${JSON.stringify(decision.roles)}`
+    : `deny ${decision.status} ${decision.code} ${JSON.stringify(decision.message)}`
   return `${what} ${decidedBy(decision)}`
 }
 
 export function decidedBy (decision: Decision): string {
-  if (decision.rule !== null) return `by rule "${decision.rule}"`
-  return 'code' in decision.body && decision.body.code === 'field-too-long' ? 'by the field length limit' : "by the hook's default"
+  if (decision.by === 'rule') return `by rule "${decision.rule as string}"`
+  return decision.by === 'field-too-long' ? 'by the field length limit' : "by the hook's default"
 }
 
 function actionOf (rule: Rule): string {

@@ -100,8 +100,9 @@ t.test('explain: long values are shortened; a hook without rules says so', async
   t.match(login.text, /decision: allow 200 roles \[\] by the hook's default\n\n {2}\(no rules\)\n$/)
 })
 
-function decision (body: Decision['body'], status: number, rule: string | null): Decision {
-  return { outcome: status === 200 ? 'allow' : 'deny', status, body, rule }
+function decision (body: { roles: string[] } | { code: string, message: string }, status: number, rule: string | null): Decision {
+  const by = rule === null ? 'default' : 'rule'
+  return 'roles' in body ? { outcome: 'allow', by, rule, roles: body.roles } : { outcome: 'deny', by, rule, status, ...body }
 }
 
 t.test('expectations compare only the parts a case names', async t => {

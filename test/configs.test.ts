@@ -22,11 +22,16 @@ async function schemaBoundConfigs (dir = repoRoot): Promise<string[]> {
   return found.sort()
 }
 
-/** A value for each `${VAR}` a config reads: a URL for *_URL and *_API, a long secret otherwise. */
+/**
+ * A value for each `${VAR}` a config reads: a URL for *_URL and *_API; otherwise a long secret
+ * shaped as a Standard Webhooks one (`v1,whsec_<base64>`), which every other secret key accepts too.
+ */
 function placeholders (text: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [, name] of text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)) {
-    env[name!] = /_(URL|API)$/.test(name!) ? 'http://127.0.0.1:9' : 'placeholder-secret-0123456789abcdefghijklmnop'
+    env[name!] = /_(URL|API)$/.test(name!)
+      ? 'http://127.0.0.1:9'
+      : `v1,whsec_${Buffer.from('placeholder-secret-0123456789abcdef').toString('base64')}`
   }
   return env
 }

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import { openApiDocument } from '../../src/cli/openapi.js'
+import { kratosRequestSchema } from '../../src/hooks/dialects/kratos.js'
 import { main } from '../../src/cli/commands.js'
 import { loadOk, writeConfig } from '../helpers.js'
 
@@ -32,7 +33,7 @@ chargebeeLogin:
   cookieSecret: ${'c'.repeat(32)}
 hooks:
   preSignup: { rules: [] }
-  preLogin: { path: /login, rules: [] }
+  preLogin: { path: /login, dialect: kratos, rules: [] }
 `
 
 /** Every route the app serves, as `METHOD /path`, read from Fastify's own route table (HEAD left out). */
@@ -74,6 +75,9 @@ t.test('the OpenAPI document lists every route with its request and answer schem
   const signup = document.paths['/signup-hook']?.post as { requestBody: { content: Record<string, { schema: { required: string[] } }> }, responses: Record<string, unknown> }
   t.same(signup.requestBody.content['application/json']?.schema.required, ['provider', 'data'])
   t.ok(signup.responses['200'] !== undefined && signup.responses['4XX'] !== undefined, 'allow and deny answers')
+  const login = document.paths['/login']?.post as typeof signup & { summary: string }
+  t.same(login.requestBody.content['application/json']?.schema, kratosRequestSchema, 'a dialect hook is described with its system\'s body')
+  t.match(login.summary, /kratos dialect/)
 })
 
 t.test('auth-hooks openapi prints the document; a bad config is reported instead', async t => {

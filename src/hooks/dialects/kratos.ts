@@ -61,6 +61,7 @@ function refuse (refusal: Refusal): Answer {
 const ALLOW = '{}'
 
 export const kratos: Dialect = {
+  requestSchema: kratosRequestSchema,
   compile (hook): CompiledDialect {
     const options = (hook.options.kratos ?? {}) as KratosOptions
     const field = options.field ?? schemaDefault('kratosOptions', 'field') as string

@@ -32,4 +32,4 @@ const compiled: CompiledDialect = {
   }
 }
 
-export const native: Dialect = { compile: () => compiled }
+export const native: Dialect = { requestSchema: nativeRequestSchema, compile: () => compiled }

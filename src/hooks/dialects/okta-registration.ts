@@ -69,6 +69,7 @@ function refuse (refusal: Refusal): Answer {
 }
 
 export const oktaRegistration: Dialect = {
+  requestSchema: oktaRequestSchema,
   compile (hook): CompiledDialect {
     const options = (hook.options.okta ?? {}) as OktaOptions
     const attribute = options.rolesAttribute ?? schemaDefault('oktaOptions', 'rolesAttribute') as string

@@ -34,6 +34,7 @@ const check = requestCheck(beforeUserCreatedSchema, 'Request body must be a Supa
 const ALLOW = '{}'
 
 export const supabaseBeforeUserCreated: Dialect = {
+  requestSchema: beforeUserCreatedSchema,
   compile (hook): CompiledDialect {
     const deny = denyRenderer(hook.denials, supabaseDeny)
     return {

@@ -48,6 +48,7 @@ export function withRoles (claims: JsonObject, path: readonly string[], roles: r
 }
 
 export const supabaseCustomAccessToken: Dialect = {
+  requestSchema: customAccessTokenSchema,
   compile (hook): CompiledDialect {
     const options = (hook.options.supabase ?? {}) as SupabaseOptions
     const rolesClaim = (options.rolesClaim ?? schemaDefault('supabaseOptions', 'rolesClaim') as string).split('.')

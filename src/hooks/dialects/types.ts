@@ -28,6 +28,8 @@ export interface CompiledDialect {
 
 /** One calling system's wire format. */
 export interface Dialect {
+  /** The JSON Schema of the body that system sends (checked by the dialect, described by `auth-hooks openapi`). */
+  requestSchema: object
   compile: (hook: CompiledHook) => CompiledDialect
 }
 

@@ -97,6 +97,7 @@ async function hookRoutes (app: FastifyInstance): Promise<void> {
         reply.callNotFound()
         return
       }
+      app.refusals.count(ErrorCode.unknownHook)
       reply.code(404).header(POLICY_VERSION_HEADER, policy.version)
         .send({ code: ErrorCode.unknownHook, message: `The ${dropped} hook is not configured` })
       return
@@ -107,6 +108,7 @@ async function hookRoutes (app: FastifyInstance): Promise<void> {
 
   app.post<{ Body: HookRequest }>('/*', {
     schema,
+    config: { invalidRequestMessage: 'Request body must be {"provider": string, "data": object}' },
     bodyLimit: policies.current.limits.bodyBytes,
     onRequest: [routeToHook, authenticateCaller],
     preValidation: verifyCallerBody

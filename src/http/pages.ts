@@ -1,4 +1,4 @@
-import type { ErrorCodeValue } from '../http/errors.js'
+import type { ErrorCodeValue } from './errors.js'
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 
@@ -7,15 +7,16 @@ function escapeHtml (text: string): string {
 }
 
 export interface FailurePage {
-  status: 403 | 502 | 504
-  code: ErrorCodeValue
+  status: number
+  code: ErrorCodeValue | string
   title: string
   message: string
 }
 
 /**
- * The page a user sees when the portal cannot be opened: what happened in plain words and a
- * reference to quote to support. Never the provider's message, a stack trace or a key.
+ * The page a user sees when a browser-facing flow (portal, connect, Chargebee login) fails: what
+ * happened in plain words and a reference to quote to support. Never the provider's message, a
+ * stack trace or a key.
  */
 export function failurePageHtml (page: FailurePage, requestId: string): string {
   return `<!doctype html>
@@ -29,3 +30,24 @@ export function failurePageHtml (page: FailurePage, requestId: string): string {
 </html>
 `
 }
+
+/** What the user reads for each error a browser-facing route can end in; the error's own message stays in the log. */
+const PAGE_TEXT: Record<string, { title: string, message: string }> = {
+  'unsafe-redirect': { title: 'This link cannot be followed', message: 'The link you followed would send you to a page outside this site, so it was stopped.' },
+  'invalid-request': { title: 'This link is not valid', message: 'The link you followed is incomplete or malformed.' },
+  'not-found': { title: 'Not found', message: 'There is nothing here, or it belongs to another account.' },
+  'connect-refused': { title: 'Your account could not be connected', message: 'The account service refused the request. Our team can see what went wrong.' },
+  'connect-unavailable': { title: 'Connecting accounts is unavailable', message: 'The account service could not be reached. Please try again in a few minutes.' },
+  'login-unavailable': { title: 'Sign-in is unavailable', message: 'The sign-in service could not be reached. Please try again in a few minutes.' }
+}
+
+/** The plain page for an error answered on a browser-facing route. */
+export function errorPage (status: number, code: string): FailurePage {
+  const text = PAGE_TEXT[code] ?? (status >= 500
+    ? { title: 'Something went wrong', message: 'The request could not be completed. Please try again in a few minutes.' }
+    : { title: 'The request could not be completed', message: 'The request was refused.' })
+  return { status, code, ...text }
+}
+
+/** Response schema of a route answered with one of these pages. */
+export const htmlPageSchema = { type: 'string', description: 'A plain HTML page for the user, with a request id.' } as const

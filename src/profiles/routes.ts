@@ -64,11 +64,13 @@ export async function profileRoutes (app: FastifyInstance, options: ProfileRoute
 
   app.post('/users/me', {
     bodyLimit: options.profiles.maxBytes ?? 16_384,
+    config: { invalidRequestMessage: 'Request body must be a JSON object of profile fields' },
     schema: { body: { type: 'object' }, response: { 200: profileReply, ...errors } }
   }, async function saveProfile (request, reply: FastifyReply) {
     const userId = await signedInUserId(request)
     const problems = validateProfile(request.body)
     if (problems !== null) {
+      app.refusals.count(ErrorCode.invalidProfile)
       return reply.code(400).send({ code: ErrorCode.invalidProfile, message: 'Profile fields do not match the schema', detail: describeProfileErrors(problems) })
     }
     const profile = await app.store.saveProfile(userId, request.body as Record<string, unknown>, Date.now())
@@ -86,6 +88,7 @@ export async function profileRoutes (app: FastifyInstance, options: ProfileRoute
   if (admin === undefined) return
   const adminToken = [secretDigest(admin.token)]
   app.get('/admin/users/:id', {
+    config: { invalidRequestMessage: 'The user id must be 1 to 256 characters' },
     schema: {
       params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 256 } } },
       response: { 200: profileReply, ...errors }

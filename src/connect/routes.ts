@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ConnectConfig } from '../config/types.js'
 import { matchesSecret, secretDigest } from '../http/credentials.js'
+import { allowCors } from '../http/cors.js'
 import { ErrorCode, errorBodySchema, RequestError } from '../http/errors.js'
 import { htmlPageSchema } from '../http/pages.js'
 import { EXPIRED_LINK_RETENTION_MS } from '../store/plugin.js'
@@ -176,6 +177,7 @@ export async function connectRoutes (app: FastifyInstance, config: ConnectConfig
   })
 
   app.get('/me/accounts', {
+    onSend: allowCors(app, app.identifier.allowedOrigins, [{ url: '/me/accounts', methods: ['GET'] }]),
     schema: { response: { 200: { type: 'object', required: ['accounts'], properties: { accounts: { type: 'array', items: accountReply } } }, ...errors } }
   }, async function listOwnAccounts (request) {
     const user = await request.signedInUser()

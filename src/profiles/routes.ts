@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject } from 'ajv'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AdminConfig, ProfilesConfig } from '../config/types.js'
 import { bearerToken, matchesSecret, secretDigest } from '../http/credentials.js'
+import { allowCors } from '../http/cors.js'
 import { ErrorCode, errorBodySchema, RequestError } from '../http/errors.js'
 import type { Profile } from '../store/types.js'
 
@@ -61,8 +62,11 @@ async function signedInUserId (request: FastifyRequest): Promise<string> {
 export async function profileRoutes (app: FastifyInstance, options: ProfileRoutesOptions): Promise<void> {
   const validateProfile = compileProfileSchema(options.profiles.schema)
   const errors = { 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchema, 413: errorBodySchema, 415: errorBodySchema }
+  // A front end on identity.allowedOrigins may call /users/me from the browser.
+  const cors = allowCors(app, app.identifier.allowedOrigins, [{ url: '/users/me', methods: ['GET', 'POST'] }])
 
   app.post('/users/me', {
+    onSend: cors,
     bodyLimit: options.profiles.maxBytes ?? 16_384,
     config: { invalidRequestMessage: 'Request body must be a JSON object of profile fields' },
     schema: { body: { type: 'object' }, response: { 200: profileReply, ...errors } }
@@ -78,7 +82,7 @@ export async function profileRoutes (app: FastifyInstance, options: ProfileRoute
     return toReply(profile)
   })
 
-  app.get('/users/me', { schema: { response: { 200: profileReply, ...errors } } }, async function readOwnProfile (request) {
+  app.get('/users/me', { onSend: cors, schema: { response: { 200: profileReply, ...errors } } }, async function readOwnProfile (request) {
     const profile = await app.store.getProfile(await signedInUserId(request))
     if (profile === null) throw new RequestError(404, ErrorCode.notFound, 'No profile saved yet')
     return toReply(profile)

@@ -37,16 +37,12 @@ async function storeStatus (app: FastifyInstance): Promise<{ ok: boolean, backen
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(TIMED_OUT), STORE_PING_TIMEOUT_MS)
   })
-  try {
-    await Promise.race([store.ping(), timeout])
-    return { ok: true, backend: store.backend }
-  } catch (error) {
-    // The driver's message (a host and port, an errno) is logged, not sent.
-    app.log.warn({ err: error }, 'readyz: the store cannot be reached')
-    return { ok: false, backend: store.backend, error: error === TIMED_OUT ? 'timeout' : 'unreachable' }
-  } finally {
-    clearTimeout(timer)
-  }
+  const outcome = await Promise.race([store.ping(), timeout]).then(() => null, (error: unknown) => error)
+  clearTimeout(timer)
+  if (outcome === null) return { ok: true, backend: store.backend }
+  // The driver's message (a host and port, an errno) is logged, not sent.
+  app.log.warn({ err: outcome }, 'readyz: the store cannot be reached')
+  return { ok: false, backend: store.backend, error: outcome === TIMED_OUT ? 'timeout' : 'unreachable' }
 }
 
 /**

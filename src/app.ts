@@ -4,13 +4,14 @@ import { chargebeeLoginRoutes } from './chargebee-login/routes.js'
 import type { AuthHooksConfig } from './config/types.js'
 import { connectRoutes } from './connect/routes.js'
 import hookRoutes from './hooks/routes.js'
-import errors, { replyWithError } from './http/errors.js'
+import errors, { clientErrorHandler, MAX_PARAM_LENGTH, replyWithError } from './http/errors.js'
 import healthRoutes from './http/health.js'
+import { requestIdGenerator } from './http/request-id.js'
 import security from './http/security.js'
 import identityServices from './identity/index.js'
 import type { SessionCookie } from './identity/sessions.js'
 import { lazyRequestLogger, loggerOptions } from './observability/logger.js'
-import metrics from './observability/metrics.js'
+import metrics, { metricsOptions } from './observability/metrics.js'
 import policyStore from './policy/live.js'
 import configWatcher, { type WatchOptions } from './policy/reload.js'
 import type { Policy } from './policy/types.js'
@@ -39,6 +40,13 @@ export interface AppOptions {
 /** Fastify options shared by the app and the tests that build parts of it. */
 export const FASTIFY_AJV = { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } } as const
 
+/** Fastify options about errors and routing, shared the same way: our error shape everywhere. */
+export const FASTIFY_ERRORS = {
+  frameworkErrors: replyWithError,
+  clientErrorHandler,
+  routerOptions: { maxParamLength: MAX_PARAM_LENGTH }
+} as const
+
 export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(options.loggerInstance === undefined ? { logger: options.logger ?? loggerOptions() } : { loggerInstance: options.loggerInstance }),
@@ -53,7 +61,8 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     connectionTimeout: 15_000,
     keepAliveTimeout: 72_000,
     return503OnClosing: true,
-    frameworkErrors: replyWithError,
+    ...FASTIFY_ERRORS,
+    genReqId: requestIdGenerator(options.config.server?.trustRequestId === true),
     ajv: FASTIFY_AJV
   })
   try {
@@ -65,7 +74,8 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     await app.register(errors)
     await app.register(policyStore, { policy: options.policy })
     await app.register(security, { loadShedding: options.loadShedding === true })
-    await app.register(metrics)
+    await app.register(metrics, metricsOptions(options.config))
+    app.refusals.onRefusal((code, reason) => app.metrics.refused(code, reason))
     if (options.watch !== undefined) await app.register(configWatcher, options.watch)
     await app.register(healthRoutes)
     await app.register(hookRoutes)

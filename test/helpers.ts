@@ -146,3 +146,15 @@ export async function call (port: number, method: string, path: string, body?: u
     hold.then(() => req.end(payload.subarray(10)), reject)
   })
 }
+
+/**
+ * What a browser-facing failure shows: the plain HTML page (never JSON), its title, the error code
+ * and the request id it quotes. Fails when the answer is not that page.
+ */
+export function failurePage (response: { headers: Record<string, unknown>, body: string }): { title: string, code: string, requestId: string } {
+  if (!String(response.headers['content-type']).startsWith('text/html')) throw new Error(`not an HTML page: ${response.body}`)
+  const match = /<h1>([^<]*)<\/h1>[\s\S]*<code>([^<]*)<\/code> \(([^)]*)\)/.exec(response.body)
+  if (match === null) throw new Error(`not the failure page: ${response.body}`)
+  if (response.headers['x-request-id'] !== undefined && response.headers['x-request-id'] !== match[2]) throw new Error('the page quotes another request id')
+  return { title: match[1] as string, requestId: match[2] as string, code: match[3] as string }
+}

@@ -1,7 +1,8 @@
 import { fastifyCookie } from '@fastify/cookie'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { ChargebeeLoginConfig } from '../config/types.js'
-import { errorBodySchema, type RequestError } from '../http/errors.js'
+import { ErrorCode, type RequestError } from '../http/errors.js'
+import { htmlPageSchema } from '../http/pages.js'
 import { checkRedirect, OriginAllowlist, safeRedirect } from '../http/redirects.js'
 import { ChargebeeLoginClient } from './client.js'
 import { SessionCookie } from '../identity/sessions.js'
@@ -9,6 +10,8 @@ import { SessionCookie } from '../identity/sessions.js'
 export const LOGIN_PATH = '/auth/chargebee/login'
 export const RETURN_PATH = '/auth/chargebee/return'
 export const LOGOUT_PATH = '/auth/chargebee/logout'
+/** Chargebee's cancel_url unless chargebeeLogin.cancelUrl says otherwise: a real page, not a 404. */
+export const CANCELLED_PATH = '/auth/chargebee/cancelled'
 /** Carries ?next= across the trip to Chargebee, so nothing depends on how Chargebee appends to return_url. */
 const NEXT_COOKIE = 'auth_hooks_login_next'
 const NEXT_COOKIE_SECONDS = 3600
@@ -20,6 +23,14 @@ const LOGIN_FAILED_PAGE = `<!doctype html>
 <p>This sign-in link is invalid, has expired or was already used.</p>
 <p><a href="${LOGIN_PATH}">Sign in again</a></p></body></html>
 `
+
+const CANCELLED_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sign-in cancelled</title></head>
+<body><h1>Sign-in cancelled</h1>
+<p>You left the sign-in page before signing in.</p>
+<p><a href="${LOGIN_PATH}">Sign in</a></p></body></html>
+`
+const pages = { 400: htmlPageSchema, 401: htmlPageSchema, 500: htmlPageSchema, 502: htmlPageSchema, 504: htmlPageSchema }
 
 export interface ChargebeeLoginOptions {
   config: ChargebeeLoginConfig
@@ -47,7 +58,7 @@ export async function chargebeeLoginRoutes (app: FastifyInstance, options: Charg
   })
   const loginPage = new URL('/portal/login', config.portalUrl ?? `https://${config.site}.chargebeeportal.com`)
   loginPage.searchParams.set('return_url', `${config.publicUrl}${RETURN_PATH}`)
-  loginPage.searchParams.set('cancel_url', config.cancelUrl ?? `${config.publicUrl}/`)
+  loginPage.searchParams.set('cancel_url', config.cancelUrl ?? `${config.publicUrl}${CANCELLED_PATH}`)
   const nextSigner = fastifyCookie.signerFactory(config.cookieSecret)
   const nextCookieOptions = { httpOnly: true, secure: true, sameSite: 'lax', path: '/auth/chargebee' } as const
 
@@ -55,13 +66,15 @@ export async function chargebeeLoginRoutes (app: FastifyInstance, options: Charg
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_request, _body, done) => { done(null, {}) })
 
   function loginFailed (reply: FastifyReply): FastifyReply {
+    app.refusals.count(ErrorCode.loginFailed)
     return reply.code(401).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(LOGIN_FAILED_PAGE)
   }
 
   app.get(LOGIN_PATH, {
+    config: { errorPage: true, invalidRequestMessage: 'next must be a path or an allowed URL of at most 2048 characters, and the only parameter' },
     schema: {
       querystring: { type: 'object', additionalProperties: false, properties: { next: { type: 'string', maxLength: 2048 } } },
-      response: { 400: errorBodySchema }
+      response: { 400: htmlPageSchema, 500: htmlPageSchema }
     }
   }, async function startLogin (request, reply) {
     const { next } = request.query as { next?: string }
@@ -74,13 +87,14 @@ export async function chargebeeLoginRoutes (app: FastifyInstance, options: Charg
   })
 
   app.get(RETURN_PATH, {
+    config: { errorPage: true, invalidRequestMessage: 'auth_session_id and auth_session_token are required: Chargebee adds them when it sends the user back' },
     schema: {
       querystring: {
         type: 'object',
         required: ['auth_session_id', 'auth_session_token'],
         properties: { auth_session_id: SESSION_ID, auth_session_token: { type: 'string', minLength: 1, maxLength: 512 } }
       },
-      response: { 400: errorBodySchema, 401: { type: 'string' }, 502: errorBodySchema, 504: errorBodySchema }
+      response: pages
     }
   }, async function finishLogin (request, reply) {
     const { auth_session_id: portalSessionId, auth_session_token: token } = request.query as { auth_session_id: string, auth_session_token: string }
@@ -107,7 +121,11 @@ export async function chargebeeLoginRoutes (app: FastifyInstance, options: Charg
     return reply.header('cache-control', 'no-store').redirect(next?.ok === true ? next.url : afterLogin, 302)
   })
 
-  app.post(LOGOUT_PATH, { schema: { response: { 502: errorBodySchema, 504: errorBodySchema } } }, async function logout (request, reply) {
+  app.get(CANCELLED_PATH, { schema: { response: { 200: htmlPageSchema } } }, async function loginCancelled (_request, reply) {
+    return reply.type('text/html; charset=utf-8').send(CANCELLED_PAGE)
+  })
+
+  app.post(LOGOUT_PATH, { config: { errorPage: true }, schema: { response: pages } }, async function logout (request, reply) {
     const sessionId = cookie.sessionId(request)
     const session = sessionId === null ? null : await app.store.deleteSession(sessionId)
     cookie.clear(reply)

@@ -71,6 +71,7 @@ export type EmailSubaddressCondition =
 export interface AuthHooksConfig {
   caller: Caller
   limits?: Limits
+  server?: ServerConfig
   identity?: Identity
   portals?: Portals
   store?: StoreConfig
@@ -222,6 +223,33 @@ export interface Limits {
    * The Retry-After value (seconds) sent with 503 overloaded. Read at start.
    */
   retryAfterSeconds?: number
+}
+/**
+ * How the HTTP server presents itself to what runs around it: request ids and where /metrics is served. Read at start.
+ */
+export interface ServerConfig {
+  /**
+   * Use a well-formed incoming x-request-id (up to 128 of A-Z a-z 0-9 . _ : @ / + = -) as the request id. Only behind a proxy that sets or strips that header itself. Either way the id is sent back as x-request-id.
+   */
+  trustRequestId?: boolean
+  metrics?: MetricsEndpoint
+}
+/**
+ * Where GET /metrics is served: on the hook port with no check unless set. `port` moves it to a port of its own (the hook port then answers 404 there); `token` requires Authorization: Bearer <token>. Both may be set.
+ */
+export interface MetricsEndpoint {
+  /**
+   * Serve /metrics on this port instead of the hook port.
+   */
+  port?: number
+  /**
+   * Address the metrics port listens on.
+   */
+  host?: string
+  /**
+   * Bearer token a scrape must send (at least 16 characters); use ${ENV}.
+   */
+  token?: string
 }
 /**
  * How auth-hooks recognises the app's signed-in user (portals and later browser-facing features): a JWT or a signed cookie, the app's sign-in page, and the origins redirects may go to.

@@ -2,13 +2,17 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ConnectConfig } from '../config/types.js'
 import { matchesSecret, secretDigest } from '../http/credentials.js'
+import { allowCors } from '../http/cors.js'
 import { ErrorCode, errorBodySchema, RequestError } from '../http/errors.js'
+import { htmlPageSchema } from '../http/pages.js'
 import { EXPIRED_LINK_RETENTION_MS } from '../store/plugin.js'
 import type { Account } from '../store/types.js'
 import { UNIPILE_PROVIDERS, UnipileClient, type HostedLinkRequest } from './unipile.js'
 
 const ACCOUNT_ID = { type: 'string', minLength: 1, maxLength: 256, pattern: '^[A-Za-z0-9_.:-]+$' } as const
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 502: errorBodySchema, 504: errorBodySchema }
+/** The browser-facing routes answer their errors with the plain HTML page. */
+const pages = { 400: htmlPageSchema, 404: htmlPageSchema, 500: htmlPageSchema, 502: htmlPageSchema, 504: htmlPageSchema }
 
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex')
 
@@ -83,9 +87,10 @@ export async function connectRoutes (app: FastifyInstance, config: ConnectConfig
   }
 
   app.get('/connect', {
+    config: { errorPage: true, invalidRequestMessage: 'providers must be a comma-separated list of Unipile provider names (LINKEDIN,WHATSAPP), and the only parameter' },
     schema: {
       querystring: { type: 'object', additionalProperties: false, properties: { providers: { type: 'string', pattern: '^[A-Z]+(,[A-Z]+)*$', maxLength: 200 } } },
-      response: errors
+      response: pages
     }
   }, async function connectAccount (request, reply) {
     const userId = await browserUser(request, reply)
@@ -95,9 +100,10 @@ export async function connectRoutes (app: FastifyInstance, config: ConnectConfig
   })
 
   app.get('/connect/reconnect', {
+    config: { errorPage: true, invalidRequestMessage: 'account must be the id of one of your connected accounts, and the only parameter' },
     schema: {
       querystring: { type: 'object', additionalProperties: false, required: ['account'], properties: { account: ACCOUNT_ID } },
-      response: errors
+      response: pages
     }
   }, async function reconnectAccount (request, reply) {
     const userId = await browserUser(request, reply)
@@ -110,6 +116,12 @@ export async function connectRoutes (app: FastifyInstance, config: ConnectConfig
   })
 
   app.post('/connect/notify/:token', {
+    config: {
+      invalidRequestMessage: {
+        params: 'The notify token must be the 43-character token of a hosted auth link',
+        body: 'Request body must be {"status": "CREATION_SUCCESS" | "RECONNECTED", "account_id": string, "name"?: string}'
+      }
+    },
     schema: {
       params: { type: 'object', required: ['token'], properties: { token: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' } } },
       body: {
@@ -134,6 +146,7 @@ export async function connectRoutes (app: FastifyInstance, config: ConnectConfig
   })
 
   app.post('/connect/webhook', {
+    config: { invalidRequestMessage: 'Request body must be {"AccountStatus": {"account_id": string, "message": string, "account_type"?: string}}' },
     schema: {
       body: {
         type: 'object',
@@ -164,6 +177,7 @@ export async function connectRoutes (app: FastifyInstance, config: ConnectConfig
   })
 
   app.get('/me/accounts', {
+    onSend: allowCors(app, app.identifier.allowedOrigins, [{ url: '/me/accounts', methods: ['GET'] }]),
     schema: { response: { 200: { type: 'object', required: ['accounts'], properties: { accounts: { type: 'array', items: accountReply } } }, ...errors } }
   }, async function listOwnAccounts (request) {
     const user = await request.signedInUser()

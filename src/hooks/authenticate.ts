@@ -10,6 +10,7 @@ const EMPTY = Buffer.alloc(0)
 function refuse (request: FastifyRequest, reply: FastifyReply, refusal: Refusal): void {
   const { caller } = request.hookTarget as HookTarget
   request.log.info({ code: ErrorCode.unauthorized, reason: refusal }, 'caller refused')
+  request.server.refusals.count(ErrorCode.unauthorized, refusal)
   if (caller.challenge !== null) reply.header('www-authenticate', caller.challenge)
   sendRefusal(request, reply, { status: 401, code: ErrorCode.unauthorized, message: `Caller not authenticated: ${refusal}` })
 }

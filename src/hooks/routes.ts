@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { ErrorCode, errorBodySchema, replyWithError, toErrorReply } from '../http/errors.js'
+import { ErrorCode, errorBodySchema, recordErrorReply, replyWithError, toErrorReply } from '../http/errors.js'
 import { decisionWriter } from '../observability/logger.js'
 import type { Caller } from '../config/types.js'
 import type { HookName, Policy } from '../policy/types.js'
@@ -50,9 +50,8 @@ function hookErrorHandler (error: FastifyError, request: FastifyRequest, reply: 
   // Only the hook route uses this handler, and routeToHook runs first: a target is always set.
   const target = request.hookTarget as HookTarget
   if (target.hook.dialect === 'native') return replyWithError(error, request, reply)
-  const { status, body } = toErrorReply(error)
-  if (status >= 500) request.log.error({ err: error, dialect: target.hook.dialect }, 'request failed')
-  else request.log.info({ code: body.code, status, dialect: target.hook.dialect }, 'request refused')
+  const { status, body } = toErrorReply(error, request)
+  recordErrorReply(error, request, status, body)
   return sendRefusal(request, reply, { status, ...body })
 }
 
@@ -106,6 +105,7 @@ async function hookRoutes (app: FastifyInstance): Promise<void> {
         reply.callNotFound()
         return
       }
+      app.refusals.count(ErrorCode.unknownHook)
       reply.code(404).header(POLICY_VERSION_HEADER, policy.version)
         .send({ code: ErrorCode.unknownHook, message: `The ${dropped} hook is not configured` })
       return
@@ -126,6 +126,7 @@ async function hookRoutes (app: FastifyInstance): Promise<void> {
       const hookRequest = dialect.toRequest(request.body)
       if (isRefusal(hookRequest)) {
         request.log.info({ code: hookRequest.code, status: hookRequest.status, dialect: hook.dialect }, 'request refused')
+        app.refusals.count(hookRequest.code)
         return sendRefusal(request, reply, hookRequest)
       }
       const decision = hook.decide(hookRequest)

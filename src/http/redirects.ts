@@ -9,6 +9,9 @@ const PRINTABLE_ASCII = /^[\x21-\x7e]+$/
 // `/%2F%2Fevil.com` and `/%5Cevil.com` become protocol-relative once something decodes them.
 const ENCODED_SLASH_START = /^\/(%2f|%5c)/i
 const PARSE_BASE = 'http://relative.invalid'
+// What URL parsers drop or trim (tabs, newlines, C0 controls, spaces), once a target is decoded.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const STRIPPED_BY_BROWSERS = /[\x00-\x20\x7f]/g
 
 export type RedirectCheck =
   | { ok: true, url: string }
@@ -47,13 +50,38 @@ export function checkRedirect (raw: string, allowlist: OriginAllowlist): Redirec
 }
 
 function checkPath (raw: string): RedirectCheck {
-  if (raw.startsWith('//')) return { ok: false, reason: 'is protocol-relative (//host)' }
-  if (ENCODED_SLASH_START.test(raw)) return { ok: false, reason: 'starts with an encoded slash' }
+  const asSent = pathShape(raw)
+  if (asSent !== null) return { ok: false, reason: asSent }
+  // Whatever decodes the target next (a framework, a proxy, the app's router) must not be handed a
+  // protocol-relative URL either: `/%09/evil.com` decodes to `/<tab>/evil.com`, and browsers drop
+  // tabs and newlines, leaving `//evil.com`.
+  // Decoded again up to twice more, for whatever decodes twice (`/%2509/evil.com`).
+  let decoded = raw
+  for (let round = 0; round < 3 && decoded.includes('%'); round++) {
+    const next = decodeOnce(decoded)
+    if (next === decoded) break
+    decoded = next
+    const shape = pathShape(decoded.replace(STRIPPED_BY_BROWSERS, ''))
+    if (shape !== null) return { ok: false, reason: `${shape} when percent-decoded` }
+  }
   const parsed = new URL(raw, PARSE_BASE)
   // Dot segments cannot leave the origin, but check the result rather than trust the reasoning.
   /* c8 ignore next */
   if (parsed.origin !== PARSE_BASE) return { ok: false, reason: 'leaves this site' }
   return { ok: true, url: raw }
+}
+
+/** Why a path (it starts with /, as sent or decoded) could leave this site; null when it cannot. */
+function pathShape (path: string): string | null {
+  if (path.startsWith('//')) return 'is protocol-relative (//host)'
+  if (path.startsWith('/\\')) return 'is protocol-relative (/\\host)'
+  if (ENCODED_SLASH_START.test(path)) return 'starts with an encoded slash'
+  return null
+}
+
+/** Percent-decodes each %XX once, byte by byte (so a malformed sequence is left as it is, never an error). */
+function decodeOnce (raw: string): string {
+  return raw.replace(/%([0-9a-f]{2})/gi, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)))
 }
 
 function checkAbsolute (raw: string, allowlist: OriginAllowlist): RedirectCheck {

@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import { ErrorCode, type ErrorBody } from './errors.js'
 import type { Limits } from '../policy/types.js'
 import { jsonLimitError } from './json-limits.js'
+import { REQUEST_ID_HEADER } from './request-id.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -39,6 +40,7 @@ async function eventLoopSaturation (app: FastifyInstance, limits: Limits): Promi
 
 /** A fast 503 instead of a queue the auth system times out on. */
 function shed (reply: FastifyReply, limits: Limits): void {
+  reply.server.refusals.count(ErrorCode.overloaded)
   const body: ErrorBody = { code: ErrorCode.overloaded, message: 'The service is overloaded; retry later' }
   reply.code(503).header('retry-after', String(limits.retryAfterSeconds)).send(body)
 }
@@ -57,8 +59,9 @@ async function securityPlugin (app: FastifyInstance, options: SecurityOptions): 
 
   const saturated = options.loadShedding ? await eventLoopSaturation(app, limits) : () => false
   // One hook for both: every hook Fastify runs per request costs, and these two apply to all routes.
-  app.addHook('onRequest', function headersAndLoadShedding (_request, reply, done) {
+  app.addHook('onRequest', function headersAndLoadShedding (request, reply, done) {
     reply.headers(SECURITY_HEADERS)
+    reply.header(REQUEST_ID_HEADER, request.id)
     if (saturated()) shed(reply, limits)
     else done()
   })

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Portal, Portals } from '../config/types.js'
 import { ErrorCode, RequestError, errorBodySchema } from '../http/errors.js'
-import { failurePageHtml, type FailurePage } from './pages.js'
+import { failurePageHtml, type FailurePage } from '../http/pages.js'
 import { chargebeeProvider } from './providers/chargebee.js'
 import type { ProviderFailure } from './providers/http.js'
 import { stripeProvider } from './providers/stripe.js'
@@ -90,6 +90,7 @@ function checkedInput (portal: CompiledPortal, query: PortalQuery): { passthroug
 }
 
 function fail (request: FastifyRequest, reply: FastifyReply, portal: CompiledPortal, page: FailurePage): FastifyReply {
+  request.server.refusals.count(page.code)
   if (portal.failureUrl !== undefined) {
     const target = new URL(portal.failureUrl, 'http://failure.invalid')
     target.searchParams.set('code', page.code)

@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject } from 'ajv'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AdminConfig, ProfilesConfig } from '../config/types.js'
 import { bearerToken, matchesSecret, secretDigest } from '../http/credentials.js'
+import { allowCors } from '../http/cors.js'
 import { ErrorCode, errorBodySchema, RequestError } from '../http/errors.js'
 import type { Profile } from '../store/types.js'
 
@@ -61,14 +62,19 @@ async function signedInUserId (request: FastifyRequest): Promise<string> {
 export async function profileRoutes (app: FastifyInstance, options: ProfileRoutesOptions): Promise<void> {
   const validateProfile = compileProfileSchema(options.profiles.schema)
   const errors = { 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchema, 413: errorBodySchema, 415: errorBodySchema }
+  // A front end on identity.allowedOrigins may call /users/me from the browser.
+  const cors = allowCors(app, app.identifier.allowedOrigins, [{ url: '/users/me', methods: ['GET', 'POST'] }])
 
   app.post('/users/me', {
+    onSend: cors,
     bodyLimit: options.profiles.maxBytes ?? 16_384,
+    config: { invalidRequestMessage: 'Request body must be a JSON object of profile fields' },
     schema: { body: { type: 'object' }, response: { 200: profileReply, ...errors } }
   }, async function saveProfile (request, reply: FastifyReply) {
     const userId = await signedInUserId(request)
     const problems = validateProfile(request.body)
     if (problems !== null) {
+      app.refusals.count(ErrorCode.invalidProfile)
       return reply.code(400).send({ code: ErrorCode.invalidProfile, message: 'Profile fields do not match the schema', detail: describeProfileErrors(problems) })
     }
     const profile = await app.store.saveProfile(userId, request.body as Record<string, unknown>, Date.now())
@@ -76,7 +82,7 @@ export async function profileRoutes (app: FastifyInstance, options: ProfileRoute
     return toReply(profile)
   })
 
-  app.get('/users/me', { schema: { response: { 200: profileReply, ...errors } } }, async function readOwnProfile (request) {
+  app.get('/users/me', { onSend: cors, schema: { response: { 200: profileReply, ...errors } } }, async function readOwnProfile (request) {
     const profile = await app.store.getProfile(await signedInUserId(request))
     if (profile === null) throw new RequestError(404, ErrorCode.notFound, 'No profile saved yet')
     return toReply(profile)
@@ -86,6 +92,7 @@ export async function profileRoutes (app: FastifyInstance, options: ProfileRoute
   if (admin === undefined) return
   const adminToken = [secretDigest(admin.token)]
   app.get('/admin/users/:id', {
+    config: { invalidRequestMessage: 'The user id must be 1 to 256 characters' },
     schema: {
       params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 256 } } },
       response: { 200: profileReply, ...errors }

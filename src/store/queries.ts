@@ -30,7 +30,8 @@ export const queries = {
   getSession: 'SELECT * FROM sessions WHERE id = :id',
   deleteSession: 'DELETE FROM sessions WHERE id = :id RETURNING *',
   pruneConnectLinks: 'DELETE FROM connect_links WHERE expires_at < :before',
-  pruneSessions: 'DELETE FROM sessions WHERE expires_at < :before'
+  pruneSessions: 'DELETE FROM sessions WHERE expires_at < :before',
+  ping: 'SELECT 1 AS ok'
 } as const
 
 export type QueryName = keyof typeof queries

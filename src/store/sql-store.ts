@@ -79,6 +79,10 @@ export class SqlStore implements Store {
     await this.driver.query('pruneSessions', { before: sessionsBefore })
   }
 
+  async ping (): Promise<void> {
+    await this.driver.query('ping', {})
+  }
+
   async close (): Promise<void> {
     await this.driver.close()
   }

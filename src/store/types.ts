@@ -65,5 +65,8 @@ export interface Store {
   /** Deletes connect links that expired before `linksBefore` and sessions that expired before `sessionsBefore`. */
   prune (linksBefore: number, sessionsBefore: number): Promise<void>
 
+  /** Resolves when the database answers a trivial query; rejects when it cannot be reached. */
+  ping (): Promise<void>
+
   close (): Promise<void>
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import t from 'tap'
+import { failurePage } from '../helpers.js'
 import { backends } from '../helpers/backends.js'
 import { buildUserApp, identityConfig } from '../helpers/user-app.js'
 import { signToken } from '../portal/tokens.js'
@@ -88,7 +89,7 @@ for (const backend of list) {
       const count = unipile.requests.length
       const refused = await app.inject({ method: 'GET', url: '/connect?providers=LINKEDIN,TELEGRAM', headers: ada })
       t.equal(refused.statusCode, 400)
-      t.same(refused.json(), { code: 'invalid-request', message: 'providers not offered here: TELEGRAM' })
+      t.match(failurePage(refused), { code: 'invalid-request', title: 'This link is not valid' })
       const malformed = await app.inject({ method: 'GET', url: '/connect?providers=linkedin', headers: ada })
       t.equal(malformed.statusCode, 400)
       t.equal(unipile.requests.length, count, 'refused requests never reach Unipile')
@@ -170,7 +171,7 @@ for (const backend of list) {
         const count = unipile.requests.length
         const res = await app.inject({ method: 'GET', url: `/connect/reconnect?account=${account}`, headers })
         t.equal(res.statusCode, 404, `${account} is not found for this user`)
-        t.same(res.json(), { code: 'not-found', message: 'No such account' })
+        t.match(failurePage(res), { code: 'not-found', title: 'Not found' })
         t.equal(unipile.requests.length, count)
       }
       t.equal((await app.inject({ method: 'GET', url: '/connect/reconnect?account=acc_ada_1' })).statusCode, 302, 'signed out: to the sign-in page')
@@ -196,7 +197,8 @@ for (const backend of list) {
         unipile.mode = mode
         const res = await app.inject({ method: 'GET', url: '/connect', headers: ada })
         t.equal(res.statusCode, status, mode)
-        t.equal(res.json().code, code)
+        t.equal(failurePage(res).code, code, 'the plain HTML page, not JSON')
+        t.notMatch(res.body, /Unipile/, 'never the provider\'s message')
       }
       unipile.mode = 'normal'
     })
@@ -237,7 +239,7 @@ t.test('Unipile unreachable or too slow', async t => {
   const ada = { authorization: `Bearer ${await signToken('user_ada')}` }
   const timedOut = await slow.inject({ method: 'GET', url: '/connect', headers: ada })
   t.equal(timedOut.statusCode, 504)
-  t.equal(timedOut.json().code, 'connect-unavailable')
+  t.equal(failurePage(timedOut).code, 'connect-unavailable')
   t.equal(unipile.requests.at(-1)?.body.providers, '*:MESSAGING')
   const narrowed = await slow.inject({ method: 'GET', url: '/connect?providers=TELEGRAM', headers: ada })
   t.equal(narrowed.statusCode, 504, 'with a "*:…" setting any known provider may be asked for')
@@ -247,5 +249,5 @@ t.test('Unipile unreachable or too slow', async t => {
   t.teardown(() => closed.close())
   const refused = await closed.inject({ method: 'GET', url: '/connect', headers: ada })
   t.equal(refused.statusCode, 502)
-  t.match(refused.json(), { code: 'connect-unavailable', message: 'Unipile could not be reached' })
+  t.match(failurePage(refused), { code: 'connect-unavailable', title: 'Connecting accounts is unavailable' })
 })

@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import errors from '../../src/http/errors.js'
 import type { AuthHooksConfig, Identity } from '../../src/config/types.js'
 import type { StoreOptions } from '../../src/store/index.js'
-import { FASTIFY_AJV, registerUserFeatures } from '../../src/app.js'
+import { FASTIFY_AJV, FASTIFY_ERRORS, registerUserFeatures } from '../../src/app.js'
 import { AUDIENCE, HS_SECRET, ISSUER } from '../portal/tokens.js'
 
 export const identityConfig: Identity = {
@@ -13,7 +13,7 @@ export const identityConfig: Identity = {
 }
 
 export async function buildUserApp (config: Omit<AuthHooksConfig, 'hooks' | 'caller'>, store: StoreOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, ajv: FASTIFY_AJV })
+  const app = Fastify({ logger: false, ajv: FASTIFY_AJV, ...FASTIFY_ERRORS })
   app.removeContentTypeParser('text/plain')
   await app.register(errors)
   await registerUserFeatures(app, config, store)

@@ -126,24 +126,28 @@ t.test('an unexpected error is a 500 internal-error with the request id, logged,
   t.teardown(() => app.close())
   const response = await app.inject({ method: 'POST', url: '/signup-hook', headers: json, payload: '{"provider":"email","data":{}}' })
   t.equal(response.statusCode, 500)
-  t.same(response.json(), { code: 'internal-error', message: 'Internal error', detail: { requestId: 'req-1' } })
+  const requestId = response.headers['x-request-id'] as string
+  t.match(requestId, /^[A-Za-z0-9_-]{8}-1$/, 'ids are <boot>-<n>')
+  t.same(response.json(), { code: 'internal-error', message: 'Internal error', detail: { requestId } })
   t.notMatch(response.body, /exploded/, 'details stay in the log')
-  t.match(logs.records.find(record => record.msg === 'request failed'), { level: 50, reqId: 'req-1', err: { message: 'decide exploded' } })
+  t.match(logs.records.find(record => record.msg === 'request failed'), { level: 50, reqId: requestId, err: { message: 'decide exploded' } })
 })
 
 t.test('one decision record per hook call; refusals logged with their code', async t => {
   const logs = new LogCapture()
   const app = await shippedApp(logs)
   t.teardown(() => app.close())
-  await post(app, '/signup-hook', { provider: 'email', data: { email: 'ann@gmail.com' } })
-  await post(app, '/signup-hook', { provider: 'email', data: { email: 'ann@company.com', accountType: 'merchant' } })
-  await post(app, '/signup-hook', 'not json')
+  const ids = [
+    await post(app, '/signup-hook', { provider: 'email', data: { email: 'ann@gmail.com' } }),
+    await post(app, '/signup-hook', { provider: 'email', data: { email: 'ann@company.com', accountType: 'merchant' } }),
+    await post(app, '/signup-hook', 'not json')
+  ].map(response => response.headers['x-request-id'])
   const decisions = logs.records.filter(record => record.msg === 'decision')
   t.equal(decisions.length, 2)
-  t.match(decisions[0], { level: 30, reqId: 'req-1', hook: 'preSignup', provider: 'email', outcome: 'deny', rule: 'company-email-only', status: 403, policy: /^[0-9a-f]{12}$/, ms: Number })
-  t.match(decisions[1], { reqId: 'req-2', hook: 'preSignup', provider: 'email', outcome: 'allow', rule: null, status: 200 })
+  t.match(decisions[0], { level: 30, reqId: ids[0], hook: 'preSignup', provider: 'email', outcome: 'deny', rule: 'company-email-only', status: 403, policy: /^[0-9a-f]{12}$/, ms: Number })
+  t.match(decisions[1], { reqId: ids[1], hook: 'preSignup', provider: 'email', outcome: 'allow', rule: null, status: 200 })
   t.ok((decisions[0]?.ms as number) >= 0)
-  t.match(logs.records.find(record => record.msg === 'request refused'), { reqId: 'req-3', code: 'invalid-json', status: 400 })
+  t.match(logs.records.find(record => record.msg === 'request refused'), { reqId: ids[2], code: 'invalid-json', status: 400 })
 })
 
 t.test('passwords, tokens, cookies and authorization headers never reach a log line', async t => {

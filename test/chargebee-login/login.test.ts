@@ -3,7 +3,7 @@ import { failurePage } from '../helpers.js'
 import { backends } from '../helpers/backends.js'
 import { buildUserApp, identityConfig } from '../helpers/user-app.js'
 import type { ChargebeeLoginConfig } from '../../src/config/types.js'
-import { API_KEY, FakeChargebee } from './fake-chargebee.js'
+import { API_KEY, FakeChargebee } from '../fakes/chargebee.mjs'
 
 const COOKIE_SECRET = 'cookie-secret-0123456789-0123456789-abcdef'
 const profiles = { schema: { type: 'object' as const, properties: { name: { type: 'string' } } } }

@@ -8,7 +8,7 @@ import errors from '../../src/http/errors.js'
 import type { ConnectConfig } from '../../src/config/types.js'
 import { registerUserFeatures } from '../../src/app.js'
 import { AUDIENCE, HS_SECRET, ISSUER, signToken } from '../portal/tokens.js'
-import { API_KEY, FakeUnipile } from './fake-unipile.js'
+import { API_KEY, FakeUnipile } from '../fakes/unipile.mjs'
 
 const WEBHOOK_SECRET = 'browser-webhook-secret-0123'
 
@@ -16,8 +16,7 @@ t.test('connect an account in the browser and come back; reconnect it after CRED
   skip: chromiumMissing,
   timeout: 90_000
 }, async t => {
-  const unipile = new FakeUnipile()
-  unipile.wizard = true
+  const unipile = new FakeUnipile({ wizard: true })
   const unipileUrl = await unipile.start()
   t.teardown(() => unipile.close())
 
@@ -73,16 +72,17 @@ t.test('connect an account in the browser and come back; reconnect it after CRED
   await page.waitForURL(url => url.pathname === '/accounts')
   t.equal(await page.locator('#result').textContent(), 'Connected', 'back in the app')
   const [account] = await myAccounts()
-  t.match(account, { accountId: 'acc_browser_1', status: 'CREATION_SUCCESS', needsReconnect: false })
+  t.match(account, { accountId: /^[A-Za-z0-9_-]{22}$/, status: 'CREATION_SUCCESS', needsReconnect: false }, 'an account id as Unipile makes them')
+  const accountId = account?.accountId as string
 
   const webhook = await fetch(`${authHooksUrl}/connect/webhook`, {
     method: 'POST',
     headers: { 'unipile-auth': WEBHOOK_SECRET },
-    body: JSON.stringify({ AccountStatus: { account_id: 'acc_browser_1', account_type: 'LINKEDIN', message: 'CREDENTIALS' } })
+    body: JSON.stringify({ AccountStatus: { account_id: accountId, account_type: 'LINKEDIN', message: 'CREDENTIALS' } })
   })
   t.equal(webhook.status, 200, 'a webhook posted as text/plain (no JSON content type) is accepted')
   const [stale] = await myAccounts()
-  t.match(stale, { needsReconnect: true, reconnectUrl: '/connect/reconnect?account=acc_browser_1' })
+  t.match(stale, { needsReconnect: true, reconnectUrl: `/connect/reconnect?account=${accountId}` })
 
   await page.goto(`${authHooksUrl}${stale?.reconnectUrl as string}`)
   await page.waitForURL(url => url.pathname.startsWith('/wizard/'))
@@ -91,5 +91,5 @@ t.test('connect an account in the browser and come back; reconnect it after CRED
   await page.waitForURL(url => url.pathname === '/accounts')
   const accounts = await myAccounts()
   t.equal(accounts.length, 1)
-  t.match(accounts[0], { accountId: 'acc_browser_1', status: 'RECONNECTED', needsReconnect: false })
+  t.match(accounts[0], { accountId, status: 'RECONNECTED', needsReconnect: false })
 })

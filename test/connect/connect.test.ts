@@ -6,7 +6,7 @@ import { buildUserApp, identityConfig } from '../helpers/user-app.js'
 import { signToken } from '../portal/tokens.js'
 import { openStore } from '../../src/store/index.js'
 import type { ConnectConfig } from '../../src/config/types.js'
-import { API_KEY, FakeUnipile } from './fake-unipile.js'
+import { API_KEY, FakeUnipile } from '../fakes/unipile.mjs'
 
 const WEBHOOK_SECRET = 'webhook-secret-0123456789'
 const THREE_DIGITS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/

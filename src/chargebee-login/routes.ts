@@ -1,4 +1,5 @@
 import { fastifyCookie } from '@fastify/cookie'
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { ChargebeeLoginConfig } from '../config/types.js'
 import { ErrorCode, type RequestError } from '../http/errors.js'
@@ -45,7 +46,9 @@ function configuredRedirect (value: string, allowlist: OriginAllowlist, key: str
 }
 
 /** Chargebee as the login: send to Chargebee's portal login, activate on return, log out. */
-export async function chargebeeLoginRoutes (app: FastifyInstance, options: ChargebeeLoginOptions): Promise<void> {
+export async function chargebeeLoginRoutes (untyped: FastifyInstance, options: ChargebeeLoginOptions): Promise<void> {
+  // The route schemas are the types of request.query, params and body.
+  const app = untyped.withTypeProvider<JsonSchemaToTsProvider>()
   const { config, cookie } = options
   const allowlist = new OriginAllowlist(config.allowedOrigins)
   const afterLogin = configuredRedirect(config.afterLoginUrl ?? '/', allowlist, 'afterLoginUrl')
@@ -77,7 +80,7 @@ export async function chargebeeLoginRoutes (app: FastifyInstance, options: Charg
       response: { 400: htmlPageSchema, 500: htmlPageSchema }
     }
   }, async function startLogin (request, reply) {
-    const { next } = request.query as { next?: string }
+    const { next } = request.query
     if (next === undefined) {
       reply.clearCookie(NEXT_COOKIE, nextCookieOptions)
     } else {
@@ -97,7 +100,7 @@ export async function chargebeeLoginRoutes (app: FastifyInstance, options: Charg
       response: pages
     }
   }, async function finishLogin (request, reply) {
-    const { auth_session_id: portalSessionId, auth_session_token: token } = request.query as { auth_session_id: string, auth_session_token: string }
+    const { auth_session_id: portalSessionId, auth_session_token: token } = request.query
     const activation = await client.activate(portalSessionId, token)
     if (!activation.ok) {
       request.log.info({ reason: activation.reason }, 'chargebee login refused')

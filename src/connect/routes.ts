@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FromSchema } from 'json-schema-to-ts'
 import type { ConnectConfig } from '../config/types.js'
 import { matchesSecret, secretDigest } from '../http/credentials.js'
 import { allowCors } from '../http/cors.js'
@@ -29,7 +31,7 @@ const accountReply = {
   }
 } as const
 
-function toAccountReply (account: Account): object {
+function toAccountReply (account: Account): FromSchema<typeof accountReply> {
   return {
     accountId: account.accountId,
     status: account.status,
@@ -54,7 +56,9 @@ function providersFor (configured: ConnectConfig['providers'], requested: string
  * Unipile hosted auth: connect and reconnect (302 to Unipile's wizard), the notify route that
  * records user ↔ account, the account-status webhook, and the user's account list.
  */
-export async function connectRoutes (app: FastifyInstance, config: ConnectConfig): Promise<void> {
+export async function connectRoutes (untyped: FastifyInstance, config: ConnectConfig): Promise<void> {
+  // The route schemas are the types of request.query, params and body.
+  const app = untyped.withTypeProvider<JsonSchemaToTsProvider>()
   const unipile = new UnipileClient({ apiUrl: config.apiUrl, apiKey: config.apiKey, timeoutMs: config.timeoutMs ?? 5000 })
   const lifetimeMs = (config.linkLifetimeSeconds ?? 900) * 1000
   const webhookHeader = (config.webhookHeader ?? 'unipile-auth').toLowerCase()
@@ -95,7 +99,7 @@ export async function connectRoutes (app: FastifyInstance, config: ConnectConfig
   }, async function connectAccount (request, reply) {
     const userId = await browserUser(request, reply)
     if (userId === null) return reply
-    const providers = providersFor(config.providers, (request.query as { providers?: string }).providers)
+    const providers = providersFor(config.providers, request.query.providers)
     return await sendToWizard(reply, userId, { type: 'create', providers })
   })
 
@@ -108,7 +112,7 @@ export async function connectRoutes (app: FastifyInstance, config: ConnectConfig
   }, async function reconnectAccount (request, reply) {
     const userId = await browserUser(request, reply)
     if (userId === null) return reply
-    const accountId = (request.query as { account: string }).account
+    const accountId = request.query.account
     const account = await app.store.getAccount(accountId)
     // Someone else's account answers exactly like an unknown one.
     if (account === null || account.userId !== userId) throw new RequestError(404, ErrorCode.notFound, 'No such account')
@@ -132,8 +136,8 @@ export async function connectRoutes (app: FastifyInstance, config: ConnectConfig
       response: { 200: accountReply, ...errors }
     }
   }, async function recordConnection (request) {
-    const { token } = request.params as { token: string }
-    const body = request.body as { status: string, account_id: string, name?: string }
+    const { token } = request.params
+    const { body } = request
     const link = await app.store.getConnectLink(hashToken(token))
     if (link === null) throw new RequestError(401, ErrorCode.unauthorized, 'Unknown notify token')
     if (link.expiresAt + EXPIRED_LINK_RETENTION_MS < Date.now()) throw new RequestError(401, ErrorCode.linkExpired, 'This link expired')
@@ -168,7 +172,7 @@ export async function connectRoutes (app: FastifyInstance, config: ConnectConfig
       if (!matchesSecret(request.headers[webhookHeader], webhookSecret)) throw new RequestError(401, ErrorCode.unauthorized, `A valid ${webhookHeader} header is required`)
     }
   }, async function accountStatus (request) {
-    const { account_id: accountId, message } = (request.body as { AccountStatus: { account_id: string, message: string } }).AccountStatus
+    const { account_id: accountId, message } = request.body.AccountStatus
     const account = await app.store.setAccountStatus(accountId, message, Date.now())
     // Unknown accounts (connected outside auth-hooks) still get 200: Unipile retries anything else.
     if (account === null) return { accountId, known: false }

@@ -1,5 +1,7 @@
 import { Ajv, type ErrorObject } from 'ajv'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts'
+import type { FromSchema } from 'json-schema-to-ts'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AdminConfig, ProfilesConfig } from '../config/types.js'
 import { bearerToken, matchesSecret, secretDigest } from '../http/credentials.js'
 import { allowCors } from '../http/cors.js'
@@ -22,7 +24,7 @@ const profileReply = {
   }
 } as const
 
-function toReply (profile: Profile): object {
+function toReply (profile: Profile): FromSchema<typeof profileReply> {
   return {
     userId: profile.userId,
     profile: profile.data,
@@ -59,7 +61,9 @@ async function signedInUserId (request: FastifyRequest): Promise<string> {
 }
 
 /** POST/GET /users/me (the signed-in user's own profile) and GET /admin/users/:id (the app's back end). */
-export async function profileRoutes (app: FastifyInstance, options: ProfileRoutesOptions): Promise<void> {
+export async function profileRoutes (untyped: FastifyInstance, options: ProfileRoutesOptions): Promise<void> {
+  // The route schemas are the types of request.query, params and body.
+  const app = untyped.withTypeProvider<JsonSchemaToTsProvider>()
   const validateProfile = compileProfileSchema(options.profiles.schema)
   const errors = { 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchema, 413: errorBodySchema, 415: errorBodySchema }
   // A front end on identity.allowedOrigins may call /users/me from the browser.
@@ -69,15 +73,15 @@ export async function profileRoutes (app: FastifyInstance, options: ProfileRoute
     onSend: cors,
     bodyLimit: options.profiles.maxBytes ?? 16_384,
     config: { invalidRequestMessage: 'Request body must be a JSON object of profile fields' },
-    schema: { body: { type: 'object' }, response: { 200: profileReply, ...errors } }
-  }, async function saveProfile (request, reply: FastifyReply) {
+    schema: { body: { type: 'object', additionalProperties: true }, response: { 200: profileReply, ...errors } }
+  }, async function saveProfile (request, reply) {
     const userId = await signedInUserId(request)
     const problems = validateProfile(request.body)
     if (problems !== null) {
       app.refusals.count(ErrorCode.invalidProfile)
       return reply.code(400).send({ code: ErrorCode.invalidProfile, message: 'Profile fields do not match the schema', detail: describeProfileErrors(problems) })
     }
-    const profile = await app.store.saveProfile(userId, request.body as Record<string, unknown>, Date.now())
+    const profile = await app.store.saveProfile(userId, request.body, Date.now())
     request.log.info({ userId }, 'profile saved')
     return toReply(profile)
   })
@@ -102,7 +106,7 @@ export async function profileRoutes (app: FastifyInstance, options: ProfileRoute
       reply.header('www-authenticate', 'Bearer')
       throw new RequestError(401, ErrorCode.unauthorized, 'A valid admin token is required')
     }
-    const { id } = request.params as { id: string }
+    const { id } = request.params
     const profile = await app.store.getProfile(id)
     if (profile === null) throw new RequestError(404, ErrorCode.notFound, 'No profile for this user')
     return toReply(profile)

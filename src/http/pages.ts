@@ -1,4 +1,4 @@
-import type { ErrorCodeValue } from './errors.js'
+import type { ErrorCodeValue } from './codes.js'
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 

@@ -46,6 +46,20 @@ const secret = newWebhookSecret()
 
 const authHooks = (label, extra = {}) => ({ label, kind: 'auth-hooks', rules: 50, domains: DEFAULT_DOMAINS, ...extra })
 
+// Each dialect scenario pairs a calling system's format with the native one on the same policy
+// and the same caller check, so the ratio is what the dialect itself costs.
+const BASIC = { user: 'kratos', password: 'bench-basic-password-0123456789' }
+const BEARER = 'bench-bearer-secret-0123456789abcdef'
+const DIALECT_CALLERS = {
+  signed: { config: { standardWebhooks: { secrets: [secret], toleranceSeconds: 300 } }, client: { secret } },
+  basic: { config: { basic: { user: BASIC.user, passwords: [BASIC.password] } }, client: { basic: BASIC } },
+  bearer: { config: { bearer: { secrets: [BEARER] } }, client: { bearer: BEARER } }
+}
+function dialectServer (label, system, callerName, dialect, noRoles = false) {
+  const caller = DIALECT_CALLERS[callerName]
+  return authHooks(label, { caller: caller.config, dialect, noRoles, traffic: { kind: 'dialect', system, domains: DEFAULT_DOMAINS, caller: caller.client } })
+}
+
 /**
  * The scenarios, as data: servers in a group run alternated (ABCABC…) so drift hits them alike.
  * A server is a kind (auth-hooks, floor, fastify, http) with its config options; what the client
@@ -81,6 +95,20 @@ const SCENARIOS = [
     requires: 'standardWebhooks',
     servers: [authHooks('no caller check'), authHooks('standardWebhooks', { signed: true })],
     ratio: ['standardWebhooks', 'no caller check']
+  },
+  {
+    name: 'dialects',
+    title: 'each calling system\'s wire format against the native one, same policy (50 rules/hook) and same caller check: Supabase signed (Standard Webhooks), Kratos with basic auth, Okta with a bearer secret',
+    requires: 'standardWebhooks',
+    servers: [
+      dialectServer('native, signed', 'native', 'signed', undefined, true),
+      dialectServer('supabase-before-user-created', 'supabase', 'signed', 'supabase-before-user-created', true),
+      dialectServer('native, basic auth', 'native', 'basic'),
+      dialectServer('kratos', 'kratos', 'basic', 'kratos'),
+      dialectServer('native, bearer', 'native', 'bearer'),
+      dialectServer('okta-registration', 'okta', 'bearer', 'okta-registration')
+    ],
+    compare: [['supabase-before-user-created', 'native, signed'], ['kratos', 'native, basic auth'], ['okta-registration', 'native, bearer']]
   },
   {
     name: 'reload',
@@ -122,6 +150,9 @@ const TARGETS = [
   { text: 'registration on SQLite ≥ 2,000 acknowledged writes/s', scenario: 'registration', value: s => row(s, 'SQLite').rps, ok: v => v >= 2000 },
   { text: 'registration: every acknowledged write read back (lost writes, all stores)', scenario: 'registration', value: s => s.servers.reduce((sum, server) => sum + server.lost, 0), ok: v => v === 0 },
   { text: 'portal: auth-hooks adds ≤ 1 ms at p99 to the provider\'s delay, 100 users', scenario: 'portal', value: s => row(s, 'auth-hooks').addedP99, ok: v => v <= 1 },
+  ...[['supabase-before-user-created', 'native, signed'], ['kratos', 'native, basic auth'], ['okta-registration', 'native, bearer']].map(([dialect, native]) => (
+    { text: `${dialect} ≥ 0.9 × native req/s (same policy and caller check)`, scenario: 'dialects', value: s => compared(s, dialect, native).rps, ok: v => v >= 0.9 }
+  )),
   { text: 'largest allow list ≥ 0.95 × smallest req/s', scenario: 'domains', value: s => s.ratio, ok: v => v >= 0.95 },
   { text: 'largest allow list starts (spawn → ready) < 2 s', scenario: 'domains', value: s => s.servers[2].startupMs, ok: v => v < 2000 },
   { text: 'largest allow list RSS after load < 250 MB', scenario: 'domains', value: s => s.servers[2].rssMB, ok: v => v < 250 },
@@ -169,8 +200,8 @@ async function startServer (server, dir, profileName) {
   const env = { ...server.env }
   if (server.kind === 'auth-hooks' || server.kind === 'floor') {
     server.configFile = join(dir, `${server.kind}-${server.label.replace(/\W+/g, '-')}.yaml`)
-    const caller = !features.caller ? undefined : server.signed ? { standardWebhooks: { secrets: [secret], toleranceSeconds: 300 } } : { none: true }
-    server.configOptions = { rules: server.rules, listFile: listPath(dir, server.domains), caller, sections: server.sections }
+    const caller = !features.caller ? undefined : server.caller ?? (server.signed ? { standardWebhooks: { secrets: [secret], toleranceSeconds: 300 } } : { none: true })
+    server.configOptions = { rules: server.rules, listFile: listPath(dir, server.domains), caller, sections: server.sections, dialect: server.dialect, noRoles: server.noRoles }
     await writeConfig(server.configFile, server.configOptions)
     if (server.kind === 'floor') env.FLOOR_CONFIG = server.configFile
     argv = server.kind === 'floor' ? [join(ROOT, 'bench', 'servers', 'floor.mjs')] : [join(ROOT, 'dist', 'cli.js'), 'serve', '--config', server.configFile]

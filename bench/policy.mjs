@@ -79,17 +79,20 @@ export function hookRules (hook, count, listFile) {
 }
 
 /**
- * The whole config object; `variant` changes one message so two versions hash differently, and
- * `sections` adds top-level sections (identity, profiles, portals, store) as they are.
+ * The whole config object; `variant` changes one message so two versions hash differently,
+ * `sections` adds top-level sections (identity, profiles, portals, store) as they are, `dialect`
+ * makes preSignup speak another system's wire format and `noRoles` leaves out its roles rules.
  */
-export function config ({ rules, listFile, caller, variant = 0, sections = {} }) {
-  const preSignup = hookRules('preSignup', rules, listFile)
+export function config ({ rules, listFile, caller, variant = 0, sections = {}, dialect, noRoles = false }) {
+  let preSignup = hookRules('preSignup', rules, listFile)
   if (variant !== 0) preSignup[0] = { ...preSignup[0], description: `variant ${variant}` }
+  // A dialect whose system cannot take roles (Supabase before-user-created) refuses roles rules.
+  if (noRoles) preSignup = preSignup.filter(rule => rule.roles === undefined)
   return {
     ...(caller === undefined ? {} : { caller }),
     limits: { bodyBytes: 65536, fieldLength: 1024 },
     hooks: {
-      preSignup: { path: '/signup-hook', default: 'allow', rules: preSignup },
+      preSignup: { path: '/signup-hook', ...(dialect === undefined ? {} : { dialect }), default: 'allow', rules: preSignup },
       preLogin: { path: '/login-hook', default: 'allow', rules: hookRules('preLogin', rules, listFile) }
     },
     ...sections

@@ -29,12 +29,66 @@ export function jwt ({ secret, issuer, audience }, sub, claims = {}) {
 
 const JSON_TYPE = { 'content-type': 'application/json' }
 
+/**
+ * One native `{provider, data}` request as each calling system sends it (shapes from
+ * ../shared/reference/auth-systems.md: Supabase before-user-created, the body our Kratos jsonnet
+ * template builds, Okta's registration inline hook), and the HTTP status a decision gets there.
+ */
+const DIALECT_BODIES = {
+  native: { wrap: body => body, status: status => status },
+  supabase: {
+    wrap: ({ data: { email, ...metadata } }) => ({
+      metadata: { uuid: randomUUID(), time: new Date().toISOString(), name: 'before-user-created', ip_address: '203.0.113.24' },
+      user: { id: randomUUID(), aud: 'authenticated', role: '', email, phone: '', app_metadata: { provider: 'email', providers: ['email'] }, user_metadata: metadata, identities: [], created_at: '0001-01-01T00:00:00Z', updated_at: '0001-01-01T00:00:00Z', is_anonymous: false }
+    }),
+    status: () => 200
+  },
+  kratos: {
+    wrap: ({ provider, data }) => ({ provider, data, kratos: { flow_id: randomUUID(), flow_type: 'browser', method: 'password', metadata_public: null } }),
+    status: status => status
+  },
+  okta: {
+    wrap: ({ data: { email, name } }) => ({
+      eventId: 'bench',
+      eventTime: new Date().toISOString(),
+      eventType: 'com.okta.user.pre-registration',
+      eventTypeVersion: '1.0',
+      contentType: 'application/json',
+      cloudEventVersion: '0.1',
+      source: 'regbench',
+      requestType: 'self.service.registration',
+      data: { context: { request: { id: 'bench', method: 'POST', url: { value: '/idp/idx/enroll/new' }, ipAddress: '203.0.113.24' } }, userProfile: { firstName: String(name ?? 'Ann'), lastName: 'Lee', login: email, email }, action: 'ALLOW' }
+    }),
+    status: () => 200
+  }
+}
+
+/** The caller credentials of a dialect scenario: static headers, or a Standard Webhooks signature per request. */
+function callerHeaders (caller) {
+  if (caller.basic !== undefined) return { static: { authorization: `Basic ${Buffer.from(`${caller.basic.user}:${caller.basic.password}`).toString('base64')}` } }
+  if (caller.bearer !== undefined) return { static: { authorization: `Bearer ${caller.bearer}` } }
+  return { static: {}, headersFor: body => signedHeaders(caller.secret, body) }
+}
+
 const KINDS = {
   /** The hook mix of bench/policy.mjs; `anyStatus` for the ceilings, which answer 200 to everything; `secret` signs. */
   hooks ({ domains = 10, secret, anyStatus = false }) {
     return {
       requests: bodies(domains).map(request => ({ method: 'POST', headers: JSON_TYPE, ...request, status: anyStatus ? 200 : request.status })),
       ...(secret === undefined ? {} : { headersFor: body => signedHeaders(secret, body) })
+    }
+  },
+  /**
+   * The sign-up mix's email requests (the ones every system here sends) in one system's format,
+   * to the preSignup hook, with that scenario's caller credentials.
+   */
+  dialect ({ system, domains = 10, caller }) {
+    const format = DIALECT_BODIES[system]
+    const credentials = callerHeaders(caller)
+    const emailSignups = bodies(domains).filter(request => request.path === '/signup-hook' && JSON.parse(request.body).provider === 'email')
+    return {
+      requests: emailSignups.map(({ path, body, status }) => ({ method: 'POST', path, headers: { ...JSON_TYPE, ...credentials.static }, body: JSON.stringify(format.wrap(JSON.parse(body))), status: format.status(status) })),
+      ...(credentials.headersFor === undefined ? {} : { headersFor: credentials.headersFor })
     }
   },
   /** Registration callbacks: a new user per request (its own JWT), a body that says which write it was. */

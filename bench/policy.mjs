@@ -1,7 +1,7 @@
 // Generates the benchmark's auth-hooks configs, domain lists and request bodies.
 // Every body carries the status auth-hooks must answer, whatever the rule count or list size.
 import { randomBytes } from 'node:crypto'
-import { createWriteStream, readFileSync } from 'node:fs'
+import { createWriteStream } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { once } from 'node:events'
@@ -11,16 +11,6 @@ const TLDS = ['com', 'net', 'org', 'io', 'co.uk', 'de', 'fr', 'com.br']
 /** The i-th domain of a generated allow list: `acme-1f3k.co.uk`-like names. */
 export function domainAt (i) {
   return `org-${i.toString(36)}.${TLDS[i % TLDS.length]}`
-}
-
-/** What this build's config schema accepts: the top-level `caller` key and its Standard Webhooks mode. */
-export function schemaFeatures (schemaFile) {
-  const text = readFileSync(schemaFile, 'utf8')
-  const schema = JSON.parse(text)
-  return {
-    caller: Object.hasOwn(schema.properties ?? {}, 'caller'),
-    standardWebhooks: text.includes('"standardWebhooks"')
-  }
 }
 
 /** Writes `count` domains, one per line, streaming so a million lines never sit in one string here. */

@@ -16,9 +16,10 @@ t.setTimeout(900_000)
 
 const run = promisify(execFile)
 // The installed service must not see the test runner's loaders.
-// The image's environment, not the test run's: no tap loaders, and no DATABASE_URL (npm test sets
-// one for its own PostgreSQL; the image stores in its data volume unless the operator sets one).
-const { NODE_OPTIONS: _loaders, DATABASE_URL: _testDatabase, ...cleanEnv } = process.env
+// npm test sets DATABASE_URL for its own PostgreSQL; the image stores in its data volume unless
+// the operator sets one, so nothing this file starts may inherit it.
+delete process.env.DATABASE_URL
+const { NODE_OPTIONS: _loaders, ...cleanEnv } = process.env
 const npmEnv = { ...cleanEnv, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' }
 const nodeMajor = Number(process.versions.node.split('.')[0])
 const engines = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')).engines.node as string

@@ -80,6 +80,8 @@ function describe (error: SchemaError, data: unknown): SchemaProblem {
         key: error.params.propertyName,
         message: `"${error.params.propertyName}" cannot be used in a ${kindOf(value)} condition`
       }
+    case 'enum':
+      return { path, message: `must be one of ${(error.params.allowedValues as unknown[]).map(value => JSON.stringify(value)).join(', ')}` }
     case 'oneOf':
       return { path, message: oneOfMessage(error, value) }
     case 'anyOf':

@@ -27,8 +27,7 @@ t.test('npm run bench -- --quick measures every scenario and writes the JSON rep
 
   const names = report.scenarios.map((scenario: { name: string }) => scenario.name)
   for (const name of ['frameworks', 'domains', 'rules', 'reload', 'registration', 'portal']) t.ok(names.includes(name), `${name} ran`)
-  for (const name of ['signatures', 'open-loop']) t.equal(names.includes(name) || report.skipped.includes(name), true, `${name} ran or said why not`)
-  if (report.skipped.includes('signatures')) t.match(stdout, 'skipped: caller signatures not available in this build')
+  for (const name of ['signatures', 'open-loop', 'dialects']) t.ok(names.includes(name), `${name} ran`)
 
   for (const scenario of report.scenarios) {
     for (const server of scenario.servers) {
@@ -47,11 +46,13 @@ t.test('npm run bench -- --quick measures every scenario and writes the JSON rep
   t.ok(frameworks.ratios[0].rps > 0 && frameworks.ratios[0].cpu > 0, 'auth-hooks ÷ floor reference: req/s and CPU ratios')
 
   const openLoop = scenario('open-loop')
-  if (openLoop !== undefined) {
-    const paced = openLoop.servers.filter((row: { fraction: number }) => row.fraction < 1)
-    t.same(paced.map((row: { fraction: number }) => row.fraction), [0.25, 0.5, 0.75], 'three fixed rates')
-    for (const row of paced) t.ok(row.rps > 0 && row.rps < openLoop.capacity, `${row.label}: paced below the measured capacity`)
-  }
+  const paced = openLoop.servers.filter((row: { fraction: number }) => row.fraction < 1)
+  t.same(paced.map((row: { fraction: number }) => row.fraction), [0.25, 0.5, 0.75], 'three fixed rates')
+  for (const row of paced) t.ok(row.rps > 0 && row.rps < openLoop.capacity, `${row.label}: paced below the measured capacity`)
+
+  const dialects = scenario('dialects')
+  t.same(dialects.ratios.map((ratio: { of: string[] }) => ratio.of[0]), ['supabase-before-user-created', 'kratos', 'okta-registration'], 'each dialect beside native')
+  t.ok(dialects.ratios.every((ratio: { rps: number }) => ratio.rps > 0), 'dialect ÷ native ratios')
 
   const registration = scenario('registration')
   const sqlite = registration.servers.find((row: { label: string }) => row.label === 'SQLite')
@@ -65,7 +66,7 @@ t.test('npm run bench -- --quick measures every scenario and writes the JSON rep
   for (const row of portal.servers) t.ok(row.p50 >= portal.delayMs, `${row.label}: every answer waited for the provider's delay`)
   t.equal(portal.servers[1].addedP99, Math.round((portal.servers[1].p99 - portal.delayMs) * 100) / 100, 'added = p99 minus the delay')
 
-  t.equal(report.targets.length, openLoop === undefined ? 11 : 12, 'every target is reported')
+  t.equal(report.targets.length, 15, 'every target is reported')
   t.match(stdout, /auth-hooks ÷ bare Fastify req\/s: [\d.]+/)
   t.match(stdout, /x-auth-hooks-policy header (never changed|took \d+ values)/)
 })

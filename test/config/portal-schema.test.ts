@@ -39,7 +39,7 @@ t.test('exactly one identity source and exactly one JWT key source, said plainly
 t.test('portals need identity, the settings of their provider, and safe-looking values', async t => {
   t.same(problems({ portals: {} }), [': must have property identity when property portals is present'])
   t.same(problems({ identity, portals: { p: { path: '/p', provider: 'stripe' } } }), ['portals.p: missing "stripe"'])
-  t.same(problems({ identity, portals: { p: { path: '/p', provider: 'paddle' } } }), ['portals.p.provider: must be equal to one of the allowed values'])
+  t.same(problems({ identity, portals: { p: { path: '/p', provider: 'paddle' } } }), ['portals.p.provider: must be one of "userhub", "chargebee", "stripe"'])
   t.match(problems({ identity: { ...identity, allowedOrigins: ['https://a.example.com/path'] } }), [/^identity\.allowedOrigins\.0: must match pattern/])
   t.same(problems({ identity, portals: { 'a/b~c': { path: '/p', provider: 'userhub', userhub: { adminKey: 'k', connectionId: 'bad id' } } } }),
     ['portals.a/b~c.userhub.connectionId: must match pattern "^[A-Za-z0-9_-]{1,128}$"'])

@@ -46,7 +46,7 @@ t.test('mistakes are named plainly', async t => {
     'profiles.schema: missing "properties"',
     'profiles.schema.type: must be equal to constant'
   ])
-  t.same(problems({ identity, connect: { ...connect, providers: ['FAX'] } }), ['connect.providers.0: must be equal to one of the allowed values'])
+  t.same(problems({ identity, connect: { ...connect, providers: ['FAX'] } }), ['connect.providers.0: must be one of "LINKEDIN", "WHATSAPP", "INSTAGRAM", "MESSENGER", "TELEGRAM", "GOOGLE", "OUTLOOK", "TWITTER", "MAIL"'])
   t.same(problems({ identity, connect: { ...connect, apiUrl: 'https://api.unipile.com/path' } }), ['connect.apiUrl: must match pattern "^https?://[^/?#\\s]+$"'])
   t.same(problems({ admin: { token: 'short' } }), ['admin.token: must NOT have fewer than 32 characters'])
   t.same(problems({ chargebeeLogin: { ...chargebeeLogin, cookieSecret: 'short', extra: 1 } }), [

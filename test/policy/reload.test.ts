@@ -241,6 +241,36 @@ t.test('hook paths come from the policy in force: a reload can move a hook or ad
   t.same([notJson.statusCode, notJson.json().code], [404, 'not-found'], 'a path that is not a hook is 404 before its body is read')
 })
 
+t.test('a reload can switch a hook\'s dialect: the same path answers in the new system\'s format', async t => {
+  const { app, file } = await start(t, { 'auth.yaml': denyAll('native-deny') })
+  const okta = { eventType: 'com.okta.user.pre-registration', requestType: 'self.service.registration', data: { userProfile: { email: 'ann@company.com', login: 'ann@company.com' } } }
+  const before = await app.inject({ method: 'POST', url: '/signup-hook', payload: okta })
+  t.same([before.statusCode, before.json().code], [400, 'invalid-request'], 'native refuses an Okta body')
+  writeFileSync(file, denyAll('okta-deny').replace('    rules:', '    dialect: okta-registration\n    rules:'))
+  await waitFor('the Okta dialect', () => app.policies.current.hooks.get('preSignup')?.dialect === 'okta-registration')
+  const after = await app.inject({ method: 'POST', url: '/signup-hook', payload: okta })
+  t.equal(after.statusCode, 200, 'Okta denies in-band')
+  t.match(after.json(), { commands: [{ type: 'com.okta.action.update', value: { registration: 'DENY' } }], error: { errorCauses: [{ reason: 'okta-deny' }] } })
+  t.equal(after.headers[POLICY_VERSION_HEADER], app.policies.current.version)
+})
+
+t.test('an address list file is watched like a domain list', async t => {
+  const vip = [
+    '  preLogin:',
+    '    default: deny',
+    '    rules:',
+    '      - name: vip',
+    '        when: { emailAddress: { in: { file: lists/vip.txt } } }',
+    '        allow: true'
+  ].join('\n')
+  const { app, dir } = await start(t, { 'auth.yaml': denyAll('signup', { login: vip }), lists: { 'vip.txt': 'ann@company.com\n' } })
+  const login = async (email: string): Promise<number> => (await app.inject({ method: 'POST', url: '/login-hook', payload: { provider: 'email', data: { email } } })).statusCode
+  t.same([await login('ann@company.com'), await login('bob@company.com')], [200, 403])
+  writeFileSync(join(dir, 'lists', 'vip.txt'), 'ann@company.com\nBob@Company.com\n')
+  await waitFor('the list reload', () => app.policies.current.hooks.get('preLogin')?.decide({ provider: 'email', data: { email: 'bob@company.com' } }).outcome === 'allow')
+  t.equal(await login('bob@company.com'), 200, 'an address added to the file is allowed after the reload')
+})
+
 t.test('a new body limit needs a restart: the reload is refused at limits.bodyBytes', async t => {
   const { app, file } = await start(t, { 'auth.yaml': denyAll('limit') })
   writeFileSync(file, denyAll('limit', { bodyBytes: 1024 }))

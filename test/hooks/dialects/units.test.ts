@@ -95,7 +95,7 @@ t.test('the hooks table is enforced at load with line numbers', async t => {
     ['5:27 preSignup rule "r" roles: roles cannot be assigned on preSignup with the supabase-before-user-created dialect (its answer carries none; add them on preLogin with supabase-custom-access-token)'])
   t.same(await problemsOf('hooks:\n  preSignup:\n    dialect: kratos\n    okta: { rolesAttribute: roles }\n    rules: []\n'),
     ['4:11 hooks.preSignup.okta: "okta" options are for the okta-registration dialect; this hook\'s is kratos'])
-  t.same(await problemsOf('hooks:\n  preSignup:\n    dialect: firebase\n    rules: []\n'), ['3:14 hooks.preSignup.dialect: must be equal to one of the allowed values'])
+  t.same(await problemsOf('hooks:\n  preSignup:\n    dialect: firebase\n    rules: []\n'), ['3:14 hooks.preSignup.dialect: must be one of "native", "supabase-before-user-created", "supabase-custom-access-token", "kratos", "okta-registration"'])
   t.same(await problemsOf('hooks:\n  preSignup:\n    dialect: kratos\n    path: /signup-hook\n    rules: []\n  preLogin:\n    dialect: kratos\n    path: /signup-hook\n    rules: []\n'),
     ['8:11 hooks.preLogin.path: path /signup-hook is already used by preSignup'])
 })

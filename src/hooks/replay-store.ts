@@ -39,13 +39,14 @@ export class StoreReplayIds implements ReplayStore {
   async seen (id: string, expiresAt: number, now: number): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new ReplayCheckFailed('timeout')), this.timeoutMs)
+      timer = setTimeout(reject, this.timeoutMs, new ReplayCheckFailed('timeout'))
+    })
+    // The store keeps epoch milliseconds.
+    const recorded = this.store.recordReplayId(id, expiresAt * 1000, now * 1000).catch((error: unknown) => {
+      throw new ReplayCheckFailed('unreachable', { cause: error })
     })
     try {
-      // The store keeps epoch milliseconds.
-      return !await Promise.race([this.store.recordReplayId(id, expiresAt * 1000, now * 1000), timeout])
-    } catch (error) {
-      throw error instanceof ReplayCheckFailed ? error : new ReplayCheckFailed('unreachable', { cause: error })
+      return !await Promise.race([recorded, timeout])
     } finally {
       clearTimeout(timer)
     }

@@ -75,6 +75,13 @@ t.test('PostgreSQL: replay ids shared by every app on the database', { skip: pos
     t.same(ready.json().store, { ok: true, backend: 'postgres' }, '/readyz reports the database the replay check needs')
   })
 
+  t.test('PostgreSQL without a signed caller: nothing to share, no store opened', async t => {
+    const app = await appFromText(signupHook('  bearer:\n    secrets: ["0123456789abcdef0123"]'), { store: options })
+    t.teardown(() => app.close())
+    t.notOk(app.hasDecorator('store'))
+    t.equal(app.replayStore.kind, 'memory')
+  })
+
   t.test('accepted by one, the same bytes replayed to the other: 401', async t => {
     const signed = sign()
     t.equal((await post(first, signed)).status, 200)

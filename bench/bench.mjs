@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { isDeepStrictEqual, parseArgs, promisify } from 'node:util'
 import { listPath, newWebhookSecret, writeConfig, writeDomainList } from './policy.mjs'
 import { traffic } from './traffic.mjs'
-import { openLoop, portal, registration } from './user-facing.mjs'
+import { openLoop, portal, registration, startPostgres, stopPostgres } from './user-facing.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const { values: args } = parseArgs({
@@ -93,6 +93,13 @@ const SCENARIOS = [
     title: 'caller signatures (Standard Webhooks, signed per request)',
     servers: [authHooks('no caller check'), authHooks('standardWebhooks', { signed: true })],
     ratio: ['standardWebhooks', 'no caller check']
+  },
+  {
+    name: 'replay-store',
+    title: 'where accepted webhook-ids are kept, signed per request: this process\'s memory (SQLite or no store) vs the PostgreSQL table every replica shares (one insert per call)',
+    // PostgreSQL only in full runs, as registration: a throwaway cluster takes seconds to start.
+    servers: [authHooks('memory', { signed: true, env: { DATABASE_URL: '' } })],
+    run: replayStore
   },
   {
     name: 'dialects',
@@ -216,6 +223,19 @@ async function startServer (server, dir, profileName) {
 }
 
 const execFileAsync = promisify(execFile)
+
+/** The signed server with its ids in memory, then (full runs) the same with them in a throwaway PostgreSQL. */
+async function replayStore (scenario, h) {
+  if (quick) return { ...await runScenario(scenario, h.dir), notes: ['PostgreSQL: skipped in quick mode (full runs start a throwaway cluster)'] }
+  const pg = await startPostgres(ROOT)
+  if (pg.skipped !== undefined) return { ...await runScenario(scenario, h.dir), notes: [`PostgreSQL: skipped (${pg.skipped})`] }
+  try {
+    const postgres = authHooks('PostgreSQL', { signed: true, env: { DATABASE_URL: pg.url } })
+    return await runScenario({ ...scenario, servers: [...scenario.servers, postgres], ratio: ['PostgreSQL', 'memory'], compare: [['PostgreSQL', 'memory']] }, h.dir)
+  } finally {
+    await stopPostgres(ROOT, pg)
+  }
+}
 
 /** What a server's clients send: its own `traffic`, or the hook mix (the ceilings answer 200 to all of it). */
 function trafficOf (server) {

@@ -65,7 +65,7 @@ export async function openLoop (scenario, h) {
 }
 
 /** A throwaway PostgreSQL cluster (scripts/test-postgres.sh), or the reason there is none. */
-async function startPostgres (root) {
+export async function startPostgres (root) {
   try {
     const { stdout } = await execFileAsync(join(root, 'scripts', 'test-postgres.sh'), ['start'])
     const vars = Object.fromEntries([...stdout.matchAll(/(\w+)=(\S+)/g)].map(match => [match[1], match[2]]))
@@ -73,6 +73,10 @@ async function startPostgres (root) {
   } catch (error) {
     return { skipped: (error.stderr || error.message).trim() }
   }
+}
+
+export async function stopPostgres (root, pg) {
+  await execFileAsync(join(root, 'scripts', 'test-postgres.sh'), ['stop', pg.dir])
 }
 
 /** Every row of the profiles table, user id → the stored profile. */
@@ -165,7 +169,7 @@ export async function registration (scenario, h) {
     try {
       rows.push(await registrationOn(store, pg, scenario, h))
     } finally {
-      if (pg !== undefined) await execFileAsync(join(h.root, 'scripts', 'test-postgres.sh'), ['stop', pg.dir])
+      if (pg !== undefined) await stopPostgres(h.root, pg)
     }
   }
   const commitFloor = scenario.stores.includes('sqlite') ? await sqliteCommitFloor(h.dir, h.quick ? 0.2 : 2) : undefined

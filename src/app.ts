@@ -4,6 +4,7 @@ import { chargebeeLoginRoutes } from './chargebee-login/routes.js'
 import type { AuthHooksConfig } from './config/types.js'
 import { connectRoutes } from './connect/routes.js'
 import hookRoutes from './hooks/routes.js'
+import { sharesReplayIds } from './hooks/replay-store.js'
 import errors, { clientErrorHandler, MAX_PARAM_LENGTH, replyWithError } from './http/errors.js'
 import healthRoutes from './http/health.js'
 import { requestIdGenerator } from './http/request-id.js'
@@ -78,8 +79,11 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     app.refusals.onRefusal((code, reason) => app.metrics.refused(code, reason))
     if (options.watch !== undefined) await app.register(configWatcher, options.watch)
     await app.register(healthRoutes)
+    const store = options.store ?? storeOptionsFrom(options.config, process.env)
+    // Before the hooks: on PostgreSQL they keep accepted webhook-ids there, shared by every replica.
+    if (needsStore(options.config) || sharesReplayIds(options.policy, store)) await app.register(storePlugin, store)
     await app.register(hookRoutes)
-    await registerUserFeatures(app, options.config, options.store ?? storeOptionsFrom(options.config, process.env))
+    await registerUserFeatures(app, options.config, store)
   } catch (error) {
     // A plugin that failed (the store unreachable, say) must not leave the others' handles open.
     await app.close()
@@ -95,7 +99,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
  */
 export async function registerUserFeatures (app: FastifyInstance, config: UserFeaturesConfig, store: StoreOptions): Promise<void> {
   const withStore = needsStore(config)
-  if (withStore) await app.register(storePlugin, store)
+  if (withStore && !app.hasDecorator('store')) await app.register(storePlugin, store)
   await app.register(identityServices, { config, withStore })
   if (config.portals !== undefined) await app.register(portalRoutes, { portals: config.portals })
   if (config.profiles !== undefined) {

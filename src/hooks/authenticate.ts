@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fast
 import { ErrorCode } from '../http/errors.js'
 import type { Refusal } from './caller.js'
 import { sendRefusal } from './answer.js'
+import type { ReplayCheckFailed } from './replay-store.js'
 import type { HookTarget } from './target.js'
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000)
@@ -25,10 +26,26 @@ export function authenticateCaller (request: FastifyRequest, reply: FastifyReply
   else refuse(request, reply, refusal)
 }
 
-/** Route preValidation hook: checks what needs the raw body (signature, replay) before any rule runs. */
+/** The shared replay store did not answer: fail closed with a 503 the auth system may retry. */
+function replayCheckFailed (request: FastifyRequest, reply: FastifyReply, error: ReplayCheckFailed): void {
+  request.log.warn({ err: error, code: ErrorCode.replayCheckUnavailable, reason: error.reason }, 'caller refused: the replay check failed')
+  request.server.refusals.count(ErrorCode.replayCheckUnavailable, error.reason)
+  sendRefusal(request, reply, { status: 503, code: ErrorCode.replayCheckUnavailable, message: 'The webhook-id could not be checked against replays; try again' })
+}
+
+/**
+ * Route preValidation hook: checks what needs the raw body (signature, replay) before any rule
+ * runs. Synchronous unless the replay store is shared, then it waits for the database's answer.
+ */
 export function verifyCallerBody (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
   const { caller } = request.hookTarget as HookTarget
-  const refusal = caller.checkBody(request.headers, request.rawBody ?? EMPTY, request.server.replayCache, nowSeconds())
-  if (refusal === null) done()
-  else refuse(request, reply, refusal)
+  const outcome = caller.checkBody(request.headers, request.rawBody ?? EMPTY, request.server.replayStore, nowSeconds())
+  if (outcome === null) done()
+  else if (typeof outcome === 'string') refuse(request, reply, outcome)
+  else {
+    outcome.then(refusal => {
+      if (refusal === null) done()
+      else refuse(request, reply, refusal)
+    }, (error: ReplayCheckFailed) => replayCheckFailed(request, reply, error))
+  }
 }

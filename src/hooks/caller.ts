@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { schemaDefault } from '../config/schema.js'
 import type { BasicCaller, BearerCaller, Caller, HeaderCaller, StandardWebhooksCaller } from '../config/types.js'
 import { basicCredentials, bearerToken, matchesSecret, secretDigest } from '../http/credentials.js'
-import type { ReplayCache } from './replay-cache.js'
+import type { ReplayStore } from './replay-store.js'
 
 export type CallerMode = 'none' | 'bearer' | 'header' | 'basic' | 'standardWebhooks'
 
@@ -17,8 +17,11 @@ export interface CallerCheck {
   readonly challenge: string | null
   /** What the headers alone can prove; runs before the body is read. */
   checkHeaders: (headers: IncomingHttpHeaders, now: number) => Refusal | null
-  /** What needs the raw body (signatures, replays); runs after it is read, before any rule. */
-  checkBody: (headers: IncomingHttpHeaders, rawBody: Buffer, replays: ReplayCache, now: number) => Refusal | null
+  /**
+   * What needs the raw body (signatures, replays); runs after it is read, before any rule. A
+   * promise only when the replay store is shared (PostgreSQL); it rejects when that cannot answer.
+   */
+  checkBody: (headers: IncomingHttpHeaders, rawBody: Buffer, replays: ReplayStore, now: number) => Refusal | null | Promise<Refusal | null>
 }
 
 const accept = (): null => null
@@ -30,6 +33,8 @@ const MAX_CREDENTIAL_LENGTH = 4096
 const MAX_WEBHOOK_ID_LENGTH = 256
 const MAX_SIGNATURES = 16
 const TIMESTAMP = /^\d{1,15}$/
+const REPLAYED = 'webhook-id was already used'
+const replayRefusal = (seen: boolean): Refusal | null => seen ? REPLAYED : null
 
 function compileBearer (config: BearerCaller): CallerCheck {
   const digests = config.secrets.map(secretDigest)
@@ -142,9 +147,9 @@ function compileStandardWebhooks (config: StandardWebhooksCaller): CallerCheck {
       const parsed = webhookHeaders(headers, tolerance, now)
       if (typeof parsed === 'string') return parsed
       if (!signedBy(parsed, rawBody)) return 'webhook-signature does not match'
-      // Only after the signature holds, so unsigned requests cannot fill the cache.
-      if (replays.seen(parsed.id, parsed.timestamp + tolerance, now, maxEntries)) return 'webhook-id was already used'
-      return null
+      // Only after the signature holds, so unsigned requests cannot fill the cache (or the table).
+      const seen = replays.seen(parsed.id, parsed.timestamp + tolerance, now, maxEntries)
+      return typeof seen === 'boolean' ? replayRefusal(seen) : seen.then(replayRefusal)
     }
   }
 }

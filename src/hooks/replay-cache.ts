@@ -1,3 +1,5 @@
+import type { ReplayStore } from './replay-store.js'
+
 /**
  * Remembers webhook-ids until their timestamp leaves the tolerance window, to refuse replays.
  * Bounded: at most `maxEntries` ids; expired ids are swept from the oldest end on every insert, and
@@ -8,7 +10,9 @@
  * deleting from the front of a large Map leaves holes that every later walk from the front skips
  * again (measured: ~28 µs per insert once 100,000 ids were held, against well under 1 µs here).
  */
-export class ReplayCache {
+export class ReplayCache implements ReplayStore {
+  readonly kind = 'memory'
+
   /** id → unix second after which the id's timestamp is outside the window anyway. */
   readonly #expiries = new Map<string, number>()
   /** Every recorded [id, expiry] in insertion order; slots before `#head` are done with. */

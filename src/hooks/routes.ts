@@ -11,6 +11,7 @@ import { POLICY_VERSION_HEADER, sendAnswer, sendRefusal } from './answer.js'
 import { isRefusal } from './dialects/types.js'
 import type { HookTarget } from './target.js'
 import { ReplayCache } from './replay-cache.js'
+import { StoreReplayIds, type ReplayStore } from './replay-store.js'
 
 export { POLICY_VERSION_HEADER }
 
@@ -31,8 +32,11 @@ type Served = ReadonlyMap<string, HookTarget>
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** webhook-ids seen inside the tolerance window; outlives policy reloads so a reload opens no replay gap. */
-    replayCache: ReplayCache
+    /**
+     * webhook-ids seen inside the tolerance window; outlives policy reloads so a reload opens no
+     * replay gap. In the store when it is PostgreSQL (shared by every replica), in memory otherwise.
+     */
+    replayStore: ReplayStore
   }
 }
 
@@ -65,7 +69,11 @@ async function hookRoutes (app: FastifyInstance): Promise<void> {
   const { policies, metrics } = app
   const writeDecision = decisionWriter(app.log)
   app.decorateRequest('hookTarget', null)
-  app.decorate('replayCache', new ReplayCache())
+  // buildApp opens the store before this plugin when PostgreSQL and a signed caller are configured.
+  const shared = app.hasDecorator('store') && app.store.backend === 'postgres'
+  const replayStore: ReplayStore = shared ? new StoreReplayIds(app.store) : new ReplayCache()
+  app.decorate('replayStore', replayStore)
+  if (shared) app.log.info('webhook-ids are kept in PostgreSQL: a replay is refused by every replica')
   const lookups = new WeakMap<Policy, Served>()
   const everServed = new Map<string, HookName>()
 

@@ -15,6 +15,7 @@ export const ErrorCode = {
   stringTooLong: 'string-too-long',
   methodNotAllowed: 'method-not-allowed',
   overloaded: 'overloaded',
+  replayCheckUnavailable: 'replay-check-unavailable',
   unsafeRedirect: 'unsafe-redirect',
   noCustomer: 'no-customer',
   portalTimeout: 'portal-timeout',

@@ -79,5 +79,21 @@ export const migrations: Migration[] = [
     postgres: `
       CREATE INDEX connect_links_by_expiry ON connect_links (expires_at);
       CREATE INDEX sessions_by_expiry ON sessions (expires_at);`
+  },
+  {
+    // Standard Webhooks ids accepted by any replica (src/hooks/replay-store.ts); pruned by expiry.
+    version: 3,
+    sqlite: `
+      CREATE TABLE replay_ids (
+        id TEXT PRIMARY KEY,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX replay_ids_by_expiry ON replay_ids (expires_at);`,
+    postgres: `
+      CREATE TABLE replay_ids (
+        id TEXT PRIMARY KEY,
+        expires_at BIGINT NOT NULL
+      );
+      CREATE INDEX replay_ids_by_expiry ON replay_ids (expires_at);`
   }
 ]

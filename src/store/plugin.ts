@@ -13,7 +13,8 @@ declare module 'fastify' {
 
 /** Connect links are kept this long after they expire (connect accepts a late notification meanwhile). */
 export const EXPIRED_LINK_RETENTION_MS = 3_600_000
-const PRUNE_EVERY_MS = 3_600_000
+/** Often enough that accepted webhook-ids (kept for toleranceSeconds) do not pile up; each run is a few indexed deletes. */
+export const PRUNE_EVERY_MS = 300_000
 
 /** The config sections of the browser-facing features (everything but the hooks). */
 export type UserFeaturesConfig = Pick<AuthHooksConfig, 'identity' | 'portals' | 'profiles' | 'admin' | 'connect' | 'chargebeeLogin' | 'store'>
@@ -32,16 +33,18 @@ export function storeOptionsFrom (config: UserFeaturesConfig, env: NodeJS.Proces
 }
 
 /**
- * Opens the store (running migrations) before the app listens, prunes expired connect links and
- * sessions in the background, and closes it with the app.
+ * Opens the store (running migrations) before the app listens, prunes expired connect links,
+ * sessions and webhook-ids once then and in the background, and closes it with the app.
  */
 async function storePlugin (app: FastifyInstance, options: StoreOptions): Promise<void> {
   const store = await openStore(options)
   app.decorate('store', store)
-  const prune = (): void => {
+  const prune = async (): Promise<void> => {
     const now = Date.now()
-    store.prune(now - EXPIRED_LINK_RETENTION_MS, now).catch((error: Error) => app.log.warn({ err: error }, 'store: pruning expired rows failed'))
+    await store.prune(now - EXPIRED_LINK_RETENTION_MS, now).catch((error: Error) => app.log.warn({ err: error }, 'store: pruning expired rows failed'))
   }
+  // A replica that starts clears what stopped ones left, before it serves.
+  await prune()
   const timer = setInterval(prune, options.pruneEveryMs ?? PRUNE_EVERY_MS).unref()
   app.addHook('onClose', async () => {
     clearInterval(timer)

@@ -31,6 +31,13 @@ export const queries = {
   deleteSession: 'DELETE FROM sessions WHERE id = :id RETURNING *',
   pruneConnectLinks: 'DELETE FROM connect_links WHERE expires_at < :before',
   pruneSessions: 'DELETE FROM sessions WHERE expires_at < :before',
+  // A row back: recorded (new, or its earlier use has expired). No row: a replay inside the window.
+  recordReplayId: `
+    INSERT INTO replay_ids (id, expires_at) VALUES (:id, :expiresAt)
+    ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at
+    WHERE replay_ids.expires_at < :now
+    RETURNING id`,
+  pruneReplayIds: 'DELETE FROM replay_ids WHERE expires_at < :before',
   ping: 'SELECT 1 AS ok'
 } as const
 

@@ -74,9 +74,14 @@ export class SqlStore implements Store {
     return row === undefined ? null : toSession(row)
   }
 
-  async prune (linksBefore: number, sessionsBefore: number): Promise<void> {
+  async recordReplayId (id: string, expiresAt: number, now: number): Promise<boolean> {
+    return (await this.driver.query('recordReplayId', { id, expiresAt, now })).length === 1
+  }
+
+  async prune (linksBefore: number, now: number): Promise<void> {
     await this.driver.query('pruneConnectLinks', { before: linksBefore })
-    await this.driver.query('pruneSessions', { before: sessionsBefore })
+    await this.driver.query('pruneSessions', { before: now })
+    await this.driver.query('pruneReplayIds', { before: now })
   }
 
   async ping (): Promise<void> {

@@ -62,8 +62,17 @@ export interface Store {
   /** Removes and returns the session; null when there was none. */
   deleteSession (id: string): Promise<Session | null>
 
-  /** Deletes connect links that expired before `linksBefore` and sessions that expired before `sessionsBefore`. */
-  prune (linksBefore: number, sessionsBefore: number): Promise<void>
+  /**
+   * Records a Standard Webhooks id accepted until `expiresAt`: true when recorded (first use, or its
+   * earlier use expired before `now`), false when it is a replay. One statement; the primary key decides.
+   */
+  recordReplayId (id: string, expiresAt: number, now: number): Promise<boolean>
+
+  /**
+   * Deletes connect links that expired before `linksBefore`, and sessions and replay ids that
+   * expired before `now`.
+   */
+  prune (linksBefore: number, now: number): Promise<void>
 
   /** Resolves when the database answers a trivial query; rejects when it cannot be reached. */
   ping (): Promise<void>

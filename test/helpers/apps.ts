@@ -3,6 +3,7 @@ import { buildApp } from '../../src/app.js'
 import { formatProblem } from '../../src/config/load.js'
 import { loadPolicy, type LoadResult } from '../../src/policy/load.js'
 import { loggerOptions } from '../../src/observability/logger.js'
+import type { StoreOptions } from '../../src/store/index.js'
 import { LogCapture, writeConfig } from '../helpers.js'
 
 export { LogCapture, SHIPPED_CONFIG, shippedApp } from '../helpers.js'
@@ -18,10 +19,13 @@ export async function loaded (result: Promise<LoadResult>): Promise<Extract<Load
   return outcome
 }
 
-/** Builds the real app from config text; logs go to `logs` (at `level`) when given, else nowhere. */
-export async function appFromText (yaml: string, options: { env?: NodeJS.ProcessEnv, logs?: LogCapture, level?: string, files?: Record<string, string> } = {}): Promise<FastifyInstance> {
+/**
+ * Builds the real app from config text; logs go to `logs` (at `level`) when given, else nowhere.
+ * `store` replaces what DATABASE_URL and the store section select (`{}`: no PostgreSQL).
+ */
+export async function appFromText (yaml: string, options: { env?: NodeJS.ProcessEnv, logs?: LogCapture, level?: string, files?: Record<string, string>, store?: StoreOptions } = {}): Promise<FastifyInstance> {
   const { policy, config } = await loaded(loadText(yaml, options.env, options.files))
-  return await buildApp({ policy, config, logger: captureLogger(options.logs, options.level) })
+  return await buildApp({ policy, config, logger: captureLogger(options.logs, options.level), ...(options.store === undefined ? {} : { store: options.store }) })
 }
 
 /** The app's real logger options (redaction included), writing to `logs`; no logging without it. */

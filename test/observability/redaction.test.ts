@@ -25,7 +25,7 @@ hooks:
         when: { field: data.username, matches: '^[a-z]+$' }
         deny: { code: nope, message: nope }
 `
-  const app = await appFromText(yaml, { env: { SIGNING: signing }, logs, level: 'trace' })
+  const app = await appFromText(yaml, { env: { SIGNING: signing }, logs, level: 'trace', store: {} })
   t.teardown(() => app.close())
   const bodies = [
     { provider: 'username', data: { username: 'alice', password: SECRETS.password, token: SECRETS.token } },

@@ -101,6 +101,22 @@ for (const backend of list) {
       t.ok(await store.getSession('s-new'))
     })
 
+    t.test('replay ids: the primary key refuses a second use until it expires, concurrent uses included', async t => {
+      const store = await freshStore(backend)
+      t.teardown(() => store.close())
+      t.equal(await store.recordReplayId('msg_1', 2000, 1000), true)
+      t.equal(await store.recordReplayId('msg_1', 2500, 1500), false, 'a replay inside the window')
+      t.equal(await store.recordReplayId('msg_1', 2500, 2000), false, 'still refused at the last millisecond')
+      t.equal(await store.recordReplayId('msg_1', 4000, 2001), true, 'used again after it expired: recorded anew')
+      t.equal(await store.recordReplayId('msg_1', 4500, 3000), false, 'the new expiry holds')
+      const racing = await Promise.all(Array.from({ length: 8 }, async () => await store.recordReplayId('msg_race', 9000, 1000)))
+      t.equal(racing.filter(Boolean).length, 1, 'of eight concurrent uses, exactly one is recorded')
+      await store.recordReplayId('msg_old', 1500, 1000)
+      await store.prune(0, 3000)
+      t.equal(await store.recordReplayId('msg_old', 9000, 1000), true, 'pruned: its row is gone (else this clock would call it a replay)')
+      t.equal(await store.recordReplayId('msg_1', 9000, 3000), false, 'an unexpired id survives pruning')
+    })
+
     t.test('migrations run once: reopening keeps the data', async t => {
       const options = await backend.fresh()
       const store = await openStore(options)

@@ -141,7 +141,9 @@ t.test('the email domain matcher agrees with the reference model', async t => {
       matchers.denyIn(addr) === (exact !== false) &&
       matchers.allowNotIn(addr) === (exact === false)
   }), { numRuns: 5_000 })
-  t.ok(counts.parsed > 500, `${counts.parsed} generated addresses parsed`)
+  // About one generated address in ten parses since invisible and mixed-script ones are refused
+  // (binomial, 5,000 runs: ~500 ± 22); the bound only proves the generator still reaches them.
+  t.ok(counts.parsed > 350, `${counts.parsed} generated addresses parsed`)
   t.ok(counts.matched > 100, `${counts.matched} matched a listed domain`)
 })
 

@@ -4,11 +4,12 @@ import { mkdtemp, mkdir, writeFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { Writable } from 'node:stream'
+import { Readable, Writable } from 'node:stream'
 import pino from 'pino'
 import { parse } from 'yaml'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../src/app.js'
+import { main } from '../src/cli/commands.js'
 import { formatProblem } from '../src/config/load.js'
 import { loadPolicy, type LoadResult } from '../src/policy/load.js'
 import { loggerOptions } from '../src/observability/logger.js'
@@ -157,4 +158,16 @@ export function failurePage (response: { headers: Record<string, unknown>, body:
   if (match === null) throw new Error(`not the failure page: ${response.body}`)
   if (response.headers['x-request-id'] !== undefined && response.headers['x-request-id'] !== match[2]) throw new Error('the page quotes another request id')
   return { title: match[1] as string, requestId: match[2] as string, code: match[3] as string }
+}
+
+/** Runs an `auth-hooks` command in process, with `stdin` as its input; its exit code and output. */
+export async function runCommand (args: string[], stdin = ''): Promise<{ code: number, stdout: string, stderr: string }> {
+  let stdout = ''
+  let stderr = ''
+  const code = await main(args, {
+    stdout: { write: (text: string) => { stdout += text } },
+    stderr: { write: (text: string) => { stderr += text } },
+    stdin: Readable.from([Buffer.from(stdin)])
+  })
+  return { code, stdout, stderr }
 }

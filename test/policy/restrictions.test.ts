@@ -1,45 +1,32 @@
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Readable } from 'node:stream'
 import fc from 'fast-check'
 import t from 'tap'
 import type { Decision } from '../../src/policy/types.js'
-import { main } from '../../src/cli/commands.js'
 import { addressKey, addressesFromText, hasSubaddress, mailboxKey } from '../../src/policy/addresses.js'
 import { builtinSet, describeBuiltinList, loadBuiltinList, packageDir } from '../../src/policy/builtin-lists.js'
 import { parseAddress } from '../../src/policy/email.js'
 import { guardOf } from '../../src/policy/rule-index.js'
 import { valuesFromText } from '../../src/policy/lists.js'
-import { appFor, load, loadOk, problemsOf, repoRoot } from '../helpers.js'
+import { appFor, load, loadOk, problemsOf, repoRoot, runCommand } from '../helpers.js'
 
 const EXAMPLES = join(repoRoot, 'docs/examples/restrictions')
-
-async function cli (args: string[], stdin = ''): Promise<{ code: number, stdout: string, stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(args, {
-    stdout: { write: (text: string) => { stdout += text } },
-    stderr: { write: (text: string) => { stderr += text } },
-    stdin: Readable.from([Buffer.from(stdin)])
-  })
-  return { code, stdout, stderr }
-}
 
 /** The native answer's status and deny code of a decision. */
 const statusOf = (decision: Decision): number => decision.outcome === 'deny' ? decision.status : 200
 const codeOf = (decision: Decision): string | undefined => decision.outcome === 'deny' ? decision.code : undefined
 
 t.test('docs/restrictions.md examples: check, test and explain', async t => {
-  const check = await cli(['check', join(EXAMPLES, 'auth.yaml')])
+  const check = await runCommand(['check', join(EXAMPLES, 'auth.yaml')])
   t.equal(check.code, 0, check.stderr)
   t.match(check.stdout, /^ {2}builtin disposable: disposable-email-domains-js \d+\.\d+\.\d+, \d+ domains$/m)
   t.match(check.stdout, /^ {2}builtin freemail: free-email-domains \d+\.\d+\.\d+, \d+ domains$/m)
-  const cases = await cli(['test', join(EXAMPLES, 'restrictions.test.yaml')])
+  const cases = await runCommand(['test', join(EXAMPLES, 'restrictions.test.yaml')])
   t.equal(cases.code, 0, cases.stdout)
   t.match(cases.stdout, /\n12 passed, 0 failed\n$/)
   t.notMatch(cases.stdout, /note:/, 'every rule matches in one case and is passed by another')
-  const explained = await cli(['explain', '--hook', 'preSignup', join(EXAMPLES, 'auth.yaml')], JSON.stringify({ provider: 'email', data: { email: 'J.O.H.N.Doe+x@googlemail.com' } }))
+  const explained = await runCommand(['explain', '--hook', 'preSignup', join(EXAMPLES, 'auth.yaml')], JSON.stringify({ provider: 'email', data: { email: 'J.O.H.N.Doe+x@googlemail.com' } }))
   t.equal(explained.code, 0)
   t.match(explained.stdout, /✗ email address data\.email in file vips\.txt \(provider-normalised\)/)
   t.match(explained.stdout, /✗ email domain of data\.email in builtin disposable \(or a subdomain\)/)
@@ -237,7 +224,7 @@ t.test('trace labels and the remaining edges of address conditions', async t => 
   const config = 'hooks:\n  preSignup:\n    rules:\n      - name: a\n        when:\n          all:\n            - emailAddress: { notIn: [ann@company.com] }\n            - emailSubaddress: { separators: "%" }\n            - field: data.code\n              in: { file: codes.txt }\n            - emailDomain: { in: { file: d.txt }, subdomains: true }\n            - emailDomain: { notIn: { builtin: disposable }, field: data.email }\n        deny: { code: d, message: d }\n'
   const path = (await import('../helpers.js')).writeConfig
   const file = await path(config, { 'codes.txt': 'x\n', 'd.txt': 'company.com\n' })
-  const explained = await cli(['explain', '--hook', 'preSignup', file], JSON.stringify({ provider: 'email', data: { email: `${'a'.repeat(250)}@company.com`, code: 'x' } }))
+  const explained = await runCommand(['explain', '--hook', 'preSignup', file], JSON.stringify({ provider: 'email', data: { email: `${'a'.repeat(250)}@company.com`, code: 'x' } }))
   t.match(explained.stdout, /email address data\.email not in \["ann@company\.com"\]/)
   t.match(explained.stdout, /email address data\.email has a subaddress \("%"\)/)
   t.match(explained.stdout, /data\.code in file codes\.txt/)

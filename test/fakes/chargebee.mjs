@@ -10,8 +10,7 @@
 //   activates once, within an hour of its creation, with its own token.
 // Plain JavaScript so `node` runs it as is; test/fakes/chargebee.d.mts types it for the tests.
 import { randomBytes } from 'node:crypto'
-import { once } from 'node:events'
-import { createServer } from 'node:http'
+import { FakeServer } from './fake-server.mjs'
 import { chargebeeError } from './providers.mjs'
 
 export const API_KEY = 'test_cbkey_AbCdEf0123456789'
@@ -25,35 +24,19 @@ function page (response, status, title, body) {
   response.end(`<!doctype html><meta charset="utf-8"><title>${title}</title>${body}`)
 }
 
-export class FakeChargebee {
+export class FakeChargebee extends FakeServer {
   /** Portal sessions by id. */
   sessions = new Map()
   /** API requests (not portal pages), in order. */
   requests = []
   /** What API calls do: 'hang' never answers, 'server-error' 500s, 'allow-reuse' activates twice. */
   mode = 'normal'
-  url = ''
 
   constructor (options = {}) {
+    super(options)
     this.apiKey = options.apiKey ?? API_KEY
     this.customers = new Map(Object.entries(options.customers ?? {}))
     this.allowedDomains = new Set(options.allowedDomains ?? [])
-    this.options = options
-    this.server = createServer((request, response) => { this.handle(request, response).catch(() => response.destroy()) })
-  }
-
-  /** Listens (options.host/port, loopback and a free port by default); returns the browser-facing URL. */
-  async start () {
-    this.server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1')
-    await once(this.server, 'listening')
-    this.url = this.options.publicUrl ?? `http://${this.options.host ?? '127.0.0.1'}:${this.server.address().port}`
-    return this.url
-  }
-
-  async close () {
-    this.server.closeAllConnections()
-    this.server.close()
-    await once(this.server, 'close')
   }
 
   /** What Chargebee does when the user signs in on its portal login page: an id and token for return_url. */

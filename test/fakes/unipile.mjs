@@ -10,8 +10,7 @@
 // text (webhooks created through Unipile's API carry no JSON content type). Plain JavaScript so
 // `node` runs it as is; test/fakes/unipile.d.mts types it for the TypeScript tests.
 import { randomBytes } from 'node:crypto'
-import { once } from 'node:events'
-import { createServer } from 'node:http'
+import { FakeServer } from './fake-server.mjs'
 
 export const API_KEY = 'unipile-test-key-XXXXXXXX'
 export const PROVIDERS = ['LINKEDIN', 'WHATSAPP', 'INSTAGRAM', 'MESSENGER', 'TELEGRAM', 'GOOGLE', 'OUTLOOK', 'TWITTER', 'MAIL']
@@ -33,7 +32,7 @@ function html (response, status, title, body) {
   response.end(`<!doctype html><meta charset="utf-8"><title>${title}</title>${body}`)
 }
 
-export class FakeUnipile {
+export class FakeUnipile extends FakeServer {
   /** Link requests that passed authentication and JSON parsing, in order. */
   requests = []
   /** What the next link requests do instead of answering normally. */
@@ -45,28 +44,12 @@ export class FakeUnipile {
   accounts = new Map()
   /** Webhooks this fake sent: {url, body, status}. */
   webhooks = []
-  url = ''
 
   constructor (options = {}) {
+    super(options)
     this.apiKey = options.apiKey ?? API_KEY
     this.wizard = options.wizard ?? false
     this.webhook = options.webhook
-    this.options = options
-    this.server = createServer((request, response) => { this.handle(request, response).catch(() => response.destroy()) })
-  }
-
-  /** Listens (options.host/port, loopback and a free port by default); returns the browser-facing URL. */
-  async start () {
-    this.server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1')
-    await once(this.server, 'listening')
-    this.url = this.options.publicUrl ?? `http://${this.options.host ?? '127.0.0.1'}:${this.server.address().port}`
-    return this.url
-  }
-
-  async close () {
-    this.server.closeAllConnections()
-    this.server.close()
-    await once(this.server, 'close')
   }
 
   /** Sends Unipile's account-status webhook for an account; the HTTP status the receiver answered. */

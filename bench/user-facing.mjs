@@ -38,30 +38,39 @@ const durationOf = h => h.quick ? Math.min(h.settings.duration, 0.25) : h.settin
 const figures = ({ rps, p50, p99, p999, errors, cpuUsPerRequest }) => ({ rps: Math.round(rps), p50, p99, p999, cpuUsPerRequest, errors })
 
 /**
- * Open loop: the closed-loop capacity first (autocannon, the usual connections), then the paced
- * client at each fraction of it, on the same server process. Users arrive at a rate; they do not
- * wait for each other, so this is the latency one of them sees at that load.
+ * Open loop: auth-hooks' closed-loop capacity first (autocannon, the usual connections), then the
+ * paced client at each fraction of it, on the same server process; then the floor reference at
+ * the same rates, so the figures say what the platform allows on this machine. Users arrive at a
+ * rate; they do not wait for each other, so this is the latency one of them sees at that load.
  */
 export async function openLoop (scenario, h) {
-  const [server] = scenario.servers
-  return withServer(h, scenario, server, async running => {
-    const capacity = await h.measure(server, running, h.settings.warmup)
-    const rows = [{ label: `closed loop, ${h.settings.connections} connections`, fraction: 1, ...figures(capacity) }]
-    for (const fraction of scenario.fractions) {
-      const rate = Math.max(1, Math.round(capacity.rps * fraction))
-      const result = await h.paced(running, { rate, duration: durationOf(h), warmup: h.quick ? 0 : 1, traffic: { kind: 'hooks', domains: server.domains, secret: h.secret } })
-      rows.push({ label: `${fraction * 100} % (${rate} req/s)`, fraction, ...figures(result), dropped: result.dropped, lagP99: result.lagP99 })
-    }
-    const memory = await h.memory(running.child.pid)
-    const lags = rows.filter(r => r.lagP99 !== undefined).map(r => r.lagP99)
-    return {
-      name: scenario.name,
-      title: scenario.title,
-      capacity: Math.round(capacity.rps),
-      servers: rows.map(row => ({ ...row, startupMs: running.startupMs, ...memory })),
-      notes: [`capacity (closed loop): ${Math.round(capacity.rps)} req/s; the paced client sent late by at most ${Math.max(...lags)} ms at p99 (large values: the client, not the server, fell behind)`]
-    }
-  })
+  const [server, ...references] = scenario.servers
+  const rows = []
+  const rates = []
+  const lags = []
+  let capacity
+  for (const measured of [server, ...references]) {
+    await withServer(h, scenario, measured, async running => {
+      if (capacity === undefined) {
+        capacity = await h.measure(measured, running, h.settings.warmup)
+        rows.push({ label: `${measured.label}: closed loop, ${h.settings.connections} connections`, server: measured.label, fraction: 1, ...figures(capacity), startupMs: running.startupMs, ...await h.memory(running.child.pid) })
+        rates.push(...scenario.fractions.map(fraction => ({ fraction, rate: Math.max(1, Math.round(capacity.rps * fraction)) })))
+      }
+      const memory = await h.memory(running.child.pid)
+      for (const { fraction, rate } of rates) {
+        const result = await h.paced(running, { rate, duration: durationOf(h), warmup: h.quick ? 0 : 1, traffic: { kind: 'hooks', domains: server.domains, secret: h.secret } })
+        lags.push(result.lagP99)
+        rows.push({ label: `${measured.label}: ${fraction * 100} % (${rate} req/s)`, server: measured.label, fraction, ...figures(result), dropped: result.dropped, lagP99: result.lagP99, startupMs: running.startupMs, ...memory })
+      }
+    })
+  }
+  return {
+    name: scenario.name,
+    title: scenario.title,
+    capacity: Math.round(capacity.rps),
+    servers: rows,
+    notes: [`capacity (auth-hooks, closed loop): ${Math.round(capacity.rps)} req/s; the paced client sent late by at most ${Math.max(...lags)} ms at p99 (large values: the client, not the server, fell behind)`]
+  }
 }
 
 /** A throwaway PostgreSQL cluster (scripts/test-postgres.sh), or the reason there is none. */

@@ -1,3 +1,4 @@
+import { postToProvider, type ProviderAnswer } from '../http/client.js'
 import { ErrorCode, RequestError } from '../http/errors.js'
 
 export interface ChargebeeClientOptions {
@@ -37,21 +38,13 @@ export class ChargebeeLoginClient {
     }
   }
 
-  private async post (path: string, form: URLSearchParams): Promise<{ status: number, body: unknown }> {
-    let response: Response
+  private async post (path: string, form: URLSearchParams): Promise<ProviderAnswer> {
+    const signal = AbortSignal.timeout(this.options.timeoutMs)
     try {
-      response = await fetch(`${this.options.apiBaseUrl}/api/v2/portal_sessions/${path}`, {
-        method: 'POST',
-        headers: this.#headers,
-        body: form.toString(),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-        redirect: 'error'
-      })
-    } catch (error) {
-      const timedOut = (error as Error).name === 'TimeoutError'
-      throw new RequestError(timedOut ? 504 : 502, ErrorCode.loginUnavailable, timedOut ? 'Chargebee did not answer in time' : 'Chargebee could not be reached')
+      return await postToProvider(`${this.options.apiBaseUrl}/api/v2/portal_sessions/${path}`, { headers: this.#headers, body: form.toString(), signal })
+    } catch {
+      throw new RequestError(signal.aborted ? 504 : 502, ErrorCode.loginUnavailable, signal.aborted ? 'Chargebee did not answer in time' : 'Chargebee could not be reached')
     }
-    return { status: response.status, body: await response.json().catch(() => null) }
   }
 
   /**
@@ -60,11 +53,11 @@ export class ChargebeeLoginClient {
    */
   async activate (portalSessionId: string, token: string): Promise<Activation> {
     const { status, body } = await this.post(`${encodeURIComponent(portalSessionId)}/activate`, new URLSearchParams({ token }))
-    const session = (body as { portal_session?: PortalSession } | null)?.portal_session
+    const session = (body as { portal_session?: PortalSession } | undefined)?.portal_session
     if (status === 200 && session?.status === 'activated' && typeof session.customer_id === 'string' && session.customer_id !== '') {
       return { ok: true, session }
     }
-    if (status === 400 || status === 404) return { ok: false, reason: `${status} ${String((body as ChargebeeError | null)?.api_error_code)}` }
+    if (status === 400 || status === 404) return { ok: false, reason: `${status} ${String((body as ChargebeeError | undefined)?.api_error_code)}` }
     throw new RequestError(502, ErrorCode.loginUnavailable, `Chargebee could not activate the session (${status})`)
   }
 

@@ -1,3 +1,4 @@
+import { postToProvider, type ProviderAnswer } from '../http/client.js'
 import { ErrorCode, RequestError } from '../http/errors.js'
 
 export const UNIPILE_PROVIDERS = ['LINKEDIN', 'WHATSAPP', 'INSTAGRAM', 'MESSENGER', 'TELEGRAM', 'GOOGLE', 'OUTLOOK', 'TWITTER', 'MAIL'] as const
@@ -56,22 +57,20 @@ export class UnipileClient {
 
   /** Creates a hosted auth link and returns its URL; a RequestError (502/504) when Unipile fails. */
   async createHostedLink (request: HostedLinkRequest): Promise<string> {
-    let response: Response
+    const signal = AbortSignal.timeout(this.options.timeoutMs)
+    let answer: ProviderAnswer
     try {
-      response = await fetch(this.#endpoint, {
-        method: 'POST',
+      answer = await postToProvider(this.#endpoint, {
         headers: { 'X-API-KEY': this.options.apiKey, accept: 'application/json', 'content-type': 'application/json' },
         body: JSON.stringify(this.body(request)),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-        redirect: 'error'
+        signal
       })
-    } catch (error) {
-      const timedOut = (error as Error).name === 'TimeoutError'
-      throw new RequestError(timedOut ? 504 : 502, ErrorCode.connectUnavailable, timedOut ? 'Unipile did not answer in time' : 'Unipile could not be reached')
+    } catch {
+      throw new RequestError(signal.aborted ? 504 : 502, ErrorCode.connectUnavailable, signal.aborted ? 'Unipile did not answer in time' : 'Unipile could not be reached')
     }
-    const body = await response.json().catch(() => null) as (UnipileError & { object?: string, url?: unknown }) | null
-    if (!response.ok) {
-      throw new RequestError(502, ErrorCode.connectRefused, `Unipile refused the link request (${response.status} ${body?.type ?? 'no error type'})`)
+    const body = answer.body as (UnipileError & { object?: string, url?: unknown }) | undefined
+    if (answer.status < 200 || answer.status > 299) {
+      throw new RequestError(502, ErrorCode.connectRefused, `Unipile refused the link request (${answer.status} ${body?.type ?? 'no error type'})`)
     }
     if (body?.object !== 'HostedAuthURL' || typeof body.url !== 'string' || !/^https?:\/\//.test(body.url)) {
       throw new RequestError(502, ErrorCode.connectUnavailable, 'Unipile answered without a hosted auth URL')

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { postToProvider, type ProviderAnswer } from '../../http/client.js'
 
 /** Why a provider call produced no portal URL. Logged with the provider's own error code. */
 export interface ProviderFailure {
@@ -36,14 +37,6 @@ function backoffMs (attempt: number, retryAfter: string | null): number {
   return Math.min(wanted, MAX_BACKOFF_MS)
 }
 
-async function readJson (response: Response): Promise<unknown> {
-  try {
-    return await response.json()
-  } catch {
-    return undefined
-  }
-}
-
 /** A usable one-time URL: an absolute http(s) URL; anything else is a bad response, never followed. */
 function portalUrl (value: unknown): string | undefined {
   if (typeof value !== 'string' || !URL.canParse(value)) return undefined
@@ -60,25 +53,25 @@ export async function createSession (call: ProviderCall): Promise<SessionResult>
   const signal = AbortSignal.timeout(call.timeoutMs)
   let last: ProviderFailure = { kind: 'network', attempts: 0 }
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    let response: Response
+    let answer: ProviderAnswer
     try {
-      response = await fetch(call.url, { method: 'POST', headers: call.headers, body: call.body, signal, redirect: 'manual' })
+      answer = await postToProvider(call.url, { headers: call.headers, body: call.body, signal })
     } catch {
       if (signal.aborted) return { ok: false, failure: { kind: 'timeout', attempts: attempt } }
       last = { kind: 'network', attempts: attempt }
       if (!call.idempotent || attempt === MAX_ATTEMPTS || !await wait(attempt, null, signal)) break
       continue
     }
-    const body = await readJson(response)
+    const { status, body } = answer
     // A body that stalls until the budget runs out reads as undefined: that is a timeout.
     if (signal.aborted) return { ok: false, failure: { kind: 'timeout', attempts: attempt } }
-    if (response.status === 200) {
+    if (status === 200) {
       const url = portalUrl(call.sessionUrl(body))
       return url === undefined ? { ok: false, failure: { kind: 'bad-response', status: 200, attempts: attempt } } : { ok: true, url, attempts: attempt }
     }
-    last = { kind: 'http', status: response.status, providerCode: call.errorCode(body), attempts: attempt }
-    const retryable = response.status === 429 || (call.idempotent && response.status >= 500)
-    if (!retryable || attempt === MAX_ATTEMPTS || !await wait(attempt, response.headers.get('retry-after'), signal)) break
+    last = { kind: 'http', status, providerCode: call.errorCode(body), attempts: attempt }
+    const retryable = status === 429 || (call.idempotent && status >= 500)
+    if (!retryable || attempt === MAX_ATTEMPTS || !await wait(attempt, answer.retryAfter, signal)) break
   }
   return { ok: false, failure: last }
 }

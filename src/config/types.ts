@@ -275,7 +275,7 @@ export interface Identity {
   allowedOrigins?: string[]
 }
 /**
- * A JWT from a cookie or an Authorization: Bearer header, verified with jose. `sub` is the user id; other claims are readable (e.g. a customer id). Exactly one of jwksUrl, secret, publicKey.
+ * A JWT from a cookie or an Authorization: Bearer header; `iss` and `aud` must be present and match, `exp` and `nbf` hold when present. `sub` is the user id; other claims are readable (e.g. a customer id). Exactly one of jwksUrl, secret, publicKey.
  */
 export interface IdentityJwt {
   /**

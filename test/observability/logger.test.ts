@@ -1,9 +1,12 @@
+import { mkdtempSync, openSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import pino from 'pino'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { buildApp } from '../../src/app.js'
-import { decisionWriter, directStream, lazyRequestLogger, logDestination, loggerOptions, REDACTED_PATHS } from '../../src/observability/logger.js'
-import { appFor, LogCapture, loadOk } from '../helpers.js'
+import { BatchedDestination, decisionWriter, directStream, lazyRequestLogger, loggerOptions, REDACTED_PATHS } from '../../src/observability/logger.js'
+import { appFor, LogCapture, loadOk, repoRoot, spawnLogged } from '../helpers.js'
 
 t.test('logger options: level from the argument or LOG_LEVEL, redaction always on', async t => {
   t.same(loggerOptions('warn'), { level: 'warn', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } })
@@ -78,10 +81,48 @@ t.test('request loggers: a pino child only once something logs through one, boun
   t.equal(lazyRequestLogger(logs.logger, { reqId: 'r' }, { level: 'error' }).level, 'error', 'a route logLevel shows before any line')
 })
 
-t.test('the serve destination holds lines until flushed, then writes them to stdout', async t => {
-  const destination = logDestination() as ReturnType<typeof logDestination> & { minLength: number, periodicFlush: number, fd: number }
+/** A BatchedDestination on a fresh file, and what that file holds. */
+function destinationOnFile (t: Test): { destination: BatchedDestination, written: () => string } {
+  const file = join(mkdtempSync(join(tmpdir(), 'auth-hooks-log-')), 'out.log')
+  const fd = openSync(file, 'w')
+  const destination = new BatchedDestination(fd)
   t.teardown(() => { destination.flush() })
-  t.match(destination, { fd: 1, minLength: 4096 }, 'batches of 4 KiB on stdout')
+  return { destination, written: () => readFileSync(file, 'utf8') }
+}
+
+const settle = async (ms = 50): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
+const lineOf = (n: number): string => `{"msg":"line ${n}"}\n`
+
+t.test('the serve destination holds lines under 4 KiB until flushed, then writes them in order', async t => {
+  const { destination, written } = destinationOnFile(t)
+  destination.write(lineOf(1))
+  destination.write(lineOf(2))
+  await settle()
+  t.equal(written(), '', 'held')
+  await new Promise<void>((resolve, reject) => { destination.flush(error => { if (error) reject(error); else resolve() }) })
+  t.equal(written(), lineOf(1) + lineOf(2))
+})
+
+t.test('the serve destination writes each 4 KiB at once, and what is left within 250 ms', async t => {
+  const { destination, written } = destinationOnFile(t)
+  const lines = Array.from({ length: 300 }, (_, n) => lineOf(n))
+  for (const line of lines) destination.write(line)
+  await settle()
+  const early = written()
+  t.ok(early.length >= 4096 && early.length < lines.join('').length, `whole batches written at once (${early.length} bytes)`)
+  t.ok(lines.join('').startsWith(early), 'in order')
+  await settle(400)
+  t.equal(written(), lines.join(''), 'the rest within 250 ms')
+})
+
+t.test('the serve destination writes what it holds when the process exits, by process.exit() or on its own', async t => {
+  const module = new URL('../../src/observability/logger.ts', import.meta.url).href
+  for (const ending of ['process.exit(0)', '']) {
+    const script = `import { logDestination } from '${module}'; const logs = logDestination(); logs.write('{"msg":"a"}\\n'); logs.write('{"msg":"b"}\\n'); ${ending}`
+    const run = spawnLogged(process.execPath, [...process.execArgv, '--input-type=module', '-e', script], { cwd: repoRoot })
+    t.equal(await run.exit, 0, ending || 'natural exit')
+    t.same(run.stdout, ['{"msg":"a"}', '{"msg":"b"}'], `${ending || 'natural exit'}: both lines, in order`)
+  }
 })
 
 t.test('the app logger is the pino copy decision records are written through directly', async t => {

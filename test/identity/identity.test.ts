@@ -123,6 +123,12 @@ t.test('ES256, PS256 and EdDSA public keys verify their own tokens and refuse th
   }
 })
 
+t.test('a public key that cannot be used fails at load, not on the first request', async t => {
+  const rsa = await exportSPKI((await rsaKey('k')).publicKey)
+  await t.rejects(appWith({ jwt: { publicKey: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----', issuer: ISSUER, audience: AUDIENCE } }), 'not a key')
+  await t.rejects(appWith({ jwt: { publicKey: rsa, algorithm: 'ES256', issuer: ISSUER, audience: AUDIENCE } }), 'an RSA key for ES256')
+})
+
 t.test('JWKS: keys come from the URL, rotation is picked up, retired and unknown keys are refused', async t => {
   const jwks = new JwksServer()
   const jwksUrl = await jwks.start()

@@ -31,7 +31,7 @@ const FLUSH_MS = 250
  * exits; a SIGKILL can lose the last 250 ms of lines.
  */
 export class BatchedDestination implements DestinationStream {
-  readonly #out: DestinationStream & { flush: (callback?: (error?: Error) => void) => void, flushSync: () => void }
+  readonly #out: DestinationStream & { flush: (callback?: (error?: Error) => void) => void }
   #pending = ''
 
   constructor (fd = 1) {
